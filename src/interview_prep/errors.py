@@ -1,0 +1,55 @@
+"""The one error type a person reads, and its few named kinds.
+
+Every edge renders an :class:`InterviewPrepError` the same way: the CLI prints its message and exits
+non-zero, the web app shows it as a page, and the API returns ``{"error": code, "message": ...}`` with
+its HTTP status. Anything that is not an ``InterviewPrepError`` is a bug, not user error.
+"""
+
+from __future__ import annotations
+
+
+class InterviewPrepError(Exception):
+    """Something the user can fix: the message says what went wrong and where."""
+
+    status = 400
+    code = "error"
+    title = "Something went wrong"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        return {"error": self.code, "message": self.message}
+
+
+class BankFormatError(InterviewPrepError):
+    """A bank file or payload that does not follow the bank format."""
+
+    status = 422
+    code = "invalid_bank"
+    title = "This bank file cannot be read"
+
+
+class NotFoundError(InterviewPrepError):
+    """A bank, question or record that does not exist."""
+
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class InvalidInputError(InterviewPrepError):
+    """A parameter or field with a value the app cannot use."""
+
+    status = 422
+    code = "invalid_input"
+    title = "Invalid input"
+
+
+class ConfigurationError(InterviewPrepError):
+    """A setting with a value the app cannot use."""
+
+    status = 500
+    code = "configuration"
+    title = "Configuration problem"

@@ -1,0 +1,141 @@
+"""Check bank data against the published JSON Schema and the rules a schema cannot state.
+
+Every error names where it is: the source file, the question id and the field, so that a person
+editing a bank by hand can go straight to the line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from ..domain.banks import Bank
+from ..errors import BankFormatError
+
+SCHEMA_FILE = "bank.schema.json"
+
+
+@cache
+def bank_schema() -> dict[str, Any]:
+    """The JSON Schema of the bank format, as published in the package."""
+    text = resources.files("interview_prep.formats").joinpath(SCHEMA_FILE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(bank_schema())
+
+
+def _where(data: Any, path: list[str | int], source: str) -> str:
+    """Say where a schema error is: ``file: question 'x', field key_points[2].text``."""
+    parts = [source] if source else []
+    if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
+        index = path[1]
+        question_id = None
+        questions = data.get("questions") if isinstance(data, dict) else None
+        if isinstance(questions, list) and index < len(questions):
+            item = questions[index]
+            if isinstance(item, dict):
+                question_id = item.get("id")
+        label = f"question {question_id!r}" if question_id else f"question #{index + 1}"
+        parts.append(label)
+        path = path[2:]
+    field = ""
+    for step in path:
+        field += f"[{step}]" if isinstance(step, int) else (f".{step}" if field else str(step))
+    if field:
+        parts.append(f"field {field}")
+    return ": ".join(parts) if parts else "bank"
+
+
+def _describe(error: ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown field")
+    if error.validator == "pattern":
+        return f"{error.instance!r} must be lower-case words joined by hyphens (like 'my-id')"
+    if error.validator in ("oneOf", "anyOf") and isinstance(error.instance, dict):
+        best = min(error.context or [], key=lambda e: len(e.path), default=None)
+        if best is not None:
+            return best.message
+    return error.message
+
+
+def validate_bank_data(data: Any, source: str = "") -> Bank:
+    """Validate parsed bank data and build the bank.
+
+    Args:
+        data: what a YAML or JSON bank file parsed to.
+        source: the file name, for error messages.
+
+    Returns:
+        The bank.
+
+    Raises:
+        BankFormatError: naming the file, question id and field of the first problem found.
+    """
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "nothing"
+        raise BankFormatError(
+            f"{source or 'bank'}: not a question bank (expected a mapping with id, title and "
+            f"questions; found {kind})"
+        )
+    if "questions" not in data and "id" not in data:
+        raise BankFormatError(
+            f"{source or 'bank'}: not a question bank (no 'id' or 'questions'; "
+            "see the bank format in the README)"
+        )
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise BankFormatError(f"{_where(data, list(first.path), source)}: {_describe(first)}{more}")
+    _check_rules(data, source)
+    return Bank.from_dict(data)
+
+
+def _check_rules(data: dict[str, Any], source: str) -> None:
+    """The rules that need more than one field at a time."""
+    questions: list[dict[str, Any]] = data["questions"]
+    ids = Counter(item["id"] for item in questions)
+    duplicates = sorted(qid for qid, count in ids.items() if count > 1)
+    if duplicates:
+        raise BankFormatError(
+            f"{source or 'bank'}: duplicate question id(s): {', '.join(duplicates)}"
+        )
+    for item in questions:
+        where = f"{source or 'bank'}: question {item['id']!r}"
+        for related in item.get("related") or ():
+            if related not in ids:
+                raise BankFormatError(
+                    f"{where}: field related: no question {related!r} in this bank"
+                )
+            if related == item["id"]:
+                raise BankFormatError(f"{where}: field related: a question cannot relate to itself")
+        points = len(item.get("key_points") or ())
+        for index, misconception in enumerate(item.get("misconceptions") or ()):
+            key_point = misconception.get("key_point")
+            if key_point is not None and key_point >= points:
+                raise BankFormatError(
+                    f"{where}: field misconceptions[{index}].key_point: {key_point} is past the "
+                    f"last key point (there are {points})"
+                )
+        for index, erratum in enumerate(item.get("errata") or ()):
+            if erratum["quote"] not in item["answer"]:
+                raise BankFormatError(
+                    f"{where}: field errata[{index}].quote: the quote is not in the model answer "
+                    "word for word"
+                )
+        expected = item.get("expected")
+        if expected and expected["kind"] == "names":
+            if expected.get("required", 1) > len(expected["names"]):
+                raise BankFormatError(
+                    f"{where}: field expected.required: asks for more names than are accepted"
+                )
