@@ -1,0 +1,66 @@
+"""Write a bank as an Anki deck (``.apkg``): one note per question, rubric on the back."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from pathlib import Path
+
+from ..domain.banks import Bank
+from ..domain.questions import Question
+
+
+def _stable_id(text: str) -> int:
+    # Anki wants 31-bit-ish ids that stay the same across exports, so re-imports update notes.
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) % (1 << 30) + (1 << 30)
+
+
+def _back(question: Question) -> str:
+    parts = [f"<p>{html.escape(question.answer)}</p>"]
+    if question.expected:
+        parts.append(f"<p><b>Expected:</b> {html.escape(question.expected.display())}</p>")
+    if question.key_points:
+        items = "".join(f"<li>{html.escape(point.text)}</li>" for point in question.key_points)
+        parts.append(f"<p><b>Key points</b></p><ul>{items}</ul>")
+    if question.errata:
+        items = "".join(
+            f"<li>The model answer says “{html.escape(e.quote)}”; correct is: "
+            f"{html.escape(e.correction)}</li>"
+            for e in question.errata
+        )
+        parts.append(f"<p><b>Errata</b></p><ul>{items}</ul>")
+    return "".join(parts)
+
+
+def write_anki_deck(bank: Bank, path: Path) -> None:
+    """Write ``bank`` to ``path`` as an Anki package."""
+    import genanki
+
+    model = genanki.Model(
+        _stable_id("interview-prep-model"),
+        "Interview Prep question",
+        fields=[{"name": "Question"}, {"name": "Answer"}, {"name": "Category"}],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "<div class=cat>{{Category}}</div>{{Question}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}",
+            }
+        ],
+        css=".card{font-family:sans-serif;font-size:18px;text-align:left}.cat{color:#666;font-size:13px}",
+    )
+    deck = genanki.Deck(_stable_id(f"deck:{bank.id}"), bank.title)
+    for question in bank.questions:
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=[
+                    html.escape(question.question),
+                    _back(question),
+                    html.escape(question.category),
+                ],
+                guid=genanki.guid_for(bank.id, question.id),
+                tags=[tag.replace(" ", "_") for tag in question.tags],
+            )
+        )
+    genanki.Package(deck).write_to_file(str(path))
