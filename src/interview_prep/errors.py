@@ -1,8 +1,9 @@
 """The one error type a person reads, and its few named kinds.
 
-Every edge renders an :class:`InterviewPrepError` the same way: the CLI prints its message and exits
-non-zero, the web app shows it as a page, and the API returns ``{"error": code, "message": ...}`` with
-its HTTP status. Anything that is not an ``InterviewPrepError`` is a bug, not user error.
+Every edge renders an :class:`InterviewPrepError` the same way: the CLI prints its message and
+exits non-zero, the web app shows it as a page, and the API returns
+``{"error": code, "message": ...}`` with its HTTP
+status. Anything that is not an ``InterviewPrepError`` is a bug, not user error.
 """
 
 from __future__ import annotations

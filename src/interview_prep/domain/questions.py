@@ -1,7 +1,8 @@
 """Questions and what an interviewer listens for in an answer.
 
-Pure data: dataclasses with ``to_dict``/``from_dict`` so that every format (YAML, JSON, the database,
-the API) round-trips through one shape. Validation of that shape lives in :mod:`.validation`.
+Pure data: dataclasses with ``to_dict``/``from_dict`` so that every format (YAML, JSON, the
+database, the API) round-trips through one
+shape. Validation of that shape lives in ``interview_prep.formats.validation``.
 """
 
 from __future__ import annotations

@@ -134,8 +134,11 @@ def _check_rules(data: dict[str, Any], source: str) -> None:
                     "word for word"
                 )
         expected = item.get("expected")
-        if expected and expected["kind"] == "names":
-            if expected.get("required", 1) > len(expected["names"]):
-                raise BankFormatError(
-                    f"{where}: field expected.required: asks for more names than are accepted"
-                )
+        if (
+            expected
+            and expected["kind"] == "names"
+            and expected.get("required", 1) > len(expected["names"])
+        ):
+            raise BankFormatError(
+                f"{where}: field expected.required: asks for more names than are accepted"
+            )
