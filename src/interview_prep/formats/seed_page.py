@@ -117,7 +117,11 @@ def parse_seed_page(
                 raise BankFormatError(f"{source}: line {number}: a '{MARKER}' with no question")
             drafts.append(_Draft(number, question, category or heading))
         elif not drafts:
-            titles.append(line)
+            if len(titles) >= 2 and _is_heading(line, following):
+                # Site and page title are taken: a third short line before a question heads it.
+                heading = line
+            else:
+                titles.append(line)
         elif drafts[-1].answer and _is_heading(line, following):
             heading = line
         else:

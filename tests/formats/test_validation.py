@@ -1,0 +1,86 @@
+"""The published JSON Schema and the cross-field rules."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from interview_prep.errors import BankFormatError
+from interview_prep.formats import bank_schema, validate_bank_data
+
+VALID = {
+    "id": "b",
+    "title": "B",
+    "questions": [
+        {
+            "id": "q1",
+            "category": "C",
+            "question": "Q?",
+            "answer": "The answer says L3 is best.",
+            "key_points": [{"text": "k1"}, {"text": "k2"}, {"text": "k3"}],
+            "misconceptions": [{"claim": "c", "correction": "d", "key_point": 2}],
+            "errata": [{"quote": "L3 is best", "correction": "There is no L3."}],
+            "related": ["q2"],
+        },
+        {
+            "id": "q2",
+            "category": "Quick-fire",
+            "question": "Name two.",
+            "answer": "A and B.",
+            "expected": {
+                "kind": "names",
+                "names": ["A", {"name": "B", "aliases": ["b"]}],
+                "required": 2,
+            },
+        },
+    ],
+}
+
+
+def test_schema_is_itself_valid():
+    Draft202012Validator.check_schema(bank_schema())
+
+
+def test_valid_bank_builds():
+    bank = validate_bank_data(copy.deepcopy(VALID), "b.yaml")
+    assert [q.id for q in bank.questions] == ["q1", "q2"]
+    assert bank.questions[1].expected is not None
+    assert bank.questions[1].expected.names[1].aliases == ("b",)
+
+
+def broken(path: list, value) -> dict:
+    data = copy.deepcopy(VALID)
+    target = data
+    for step in path[:-1]:
+        target = target[step]
+    if value is KeyError:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (
+            ["questions", 0, "id"],
+            "Not A Slug",
+            r"question 'Not A Slug': field id: 'Not A Slug' must be",
+        ),
+        (["questions", 0, "key_points"], [{"text": "k"}] * 9, r"question 'q1': field key_points"),
+        (["questions", 0, "related"], ["nowhere"], r"field related: no question 'nowhere'"),
+        (["questions", 0, "related"], ["q1"], r"cannot relate to itself"),
+        (["questions", 0, "misconceptions", 0, "key_point"], 3, r"past the last key point"),
+        (["questions", 0, "errata", 0, "quote"], "L4", r"not in the model answer word for word"),
+        (["questions", 1, "expected", "required"], 3, r"more names than are accepted"),
+        (["questions", 1, "expected"], {"kind": "number"}, r"field expected"),
+        (["questions", 0, "surprise"], 1, r"unknown field"),
+        (["title"], KeyError, r"'title' is a required property"),
+    ],
+)
+def test_errors_name_question_and_field(path, value, message):
+    with pytest.raises(BankFormatError, match=message):
+        validate_bank_data(broken(path, value), "b.yaml")
