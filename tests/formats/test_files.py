@@ -135,7 +135,7 @@ def test_missing_file_and_folder(tmp_path):
 
 
 def test_parse_format_lists_the_choices():
-    with pytest.raises(InvalidInputError, match="choose one of json, markdown, anki"):
+    with pytest.raises(InvalidInputError, match="choose one of yaml, json, markdown, anki"):
         parse_format(
             "pdf", (BankFormat.YAML, BankFormat.JSON, BankFormat.MARKDOWN, BankFormat.ANKI)
         )
