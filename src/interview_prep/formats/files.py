@@ -178,7 +178,15 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    # Short lists of words (tags, terms) read best on one line: [a, b, c].
+    short = all(isinstance(item, str) and "\n" not in item for item in value)
+    flow = short and sum(len(item) + 2 for item in value) <= 80
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
 _BankDumper.add_representer(str, _represent_str)
+_BankDumper.add_representer(list, _represent_list)
 
 
 def dump_bank(bank: Bank, fmt: BankFormat) -> str:
