@@ -1,0 +1,485 @@
+"""A mock interview: its settings, its questions, and each answer's way from start to rating.
+
+An item goes *pending → answering → submitted → graded → rated*. The clock runs from
+:meth:`PracticeSession.start`; a submission after the deadline is kept as it stands and marked
+``timed_out``, and :meth:`PracticeSession.expire` submits the draft of an abandoned item once its
+time is up (a browser tab closed mid-answer). In *interview* mode feedback, and so rating, waits
+until every question is answered; in *drill* mode it follows each answer.
+
+The whole session round-trips through :meth:`PracticeSession.to_dict`, which is what the web layer
+stores so that a closed tab can resume.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..errors import ConflictError, InvalidInputError
+from .attempts import LOCAL_USER_ID, AnswerSource, QuestionRef, grade_score, new_id
+from .clock import format_optional, format_utc, parse_optional, parse_utc, require_utc
+from .feedback import read_feedback
+from .scheduling import Rating, suggested_rating
+
+FORMAT_VERSION = 1
+MAX_QUESTIONS = 100
+MAX_TIME_LIMIT_S = 3 * 60 * 60
+
+
+class SessionStateError(ConflictError):
+    """An action the session cannot take now, such as rating an answer before its feedback."""
+
+    code = "session_state"
+    title = "Not possible at this point of the session"
+
+
+class SessionMode(enum.StrEnum):
+    INTERVIEW = "interview"  # feedback at the end, like a real interview
+    DRILL = "drill"  # feedback after each answer
+
+
+class ItemStatus(enum.StrEnum):
+    PENDING = "pending"
+    ANSWERING = "answering"
+    SUBMITTED = "submitted"
+    GRADED = "graded"
+    RATED = "rated"
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    """What the user chose for a session; empty filters mean any."""
+
+    bank: str | None = None
+    categories: tuple[str, ...] = ()
+    difficulty: str | None = None
+    count: int = 5
+    time_limit_s: int | None = None
+    mode: SessionMode = SessionMode.DRILL
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.count <= MAX_QUESTIONS:
+            raise InvalidInputError(
+                f"number of questions must be between 1 and {MAX_QUESTIONS}, got {self.count}"
+            )
+        if self.time_limit_s is not None and not 1 <= self.time_limit_s <= MAX_TIME_LIMIT_S:
+            raise InvalidInputError(
+                f"time limit must be between 1 and {MAX_TIME_LIMIT_S} seconds, "
+                f"got {self.time_limit_s}"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bank": self.bank,
+            "categories": list(self.categories),
+            "difficulty": self.difficulty,
+            "count": self.count,
+            "time_limit_s": self.time_limit_s,
+            "mode": self.mode.value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SessionConfig:
+        limit = data.get("time_limit_s")
+        return cls(
+            bank=data.get("bank"),
+            categories=tuple(data.get("categories") or ()),
+            difficulty=data.get("difficulty"),
+            count=int(data.get("count", 5)),
+            time_limit_s=int(limit) if limit is not None else None,
+            mode=SessionMode(data.get("mode", SessionMode.DRILL.value)),
+        )
+
+
+@dataclass
+class SessionItem:
+    """One question of a session and everything that happened to it."""
+
+    question: QuestionRef
+    category: str = ""
+    answer: str = ""
+    """The draft while answering, the answer as submitted afterwards."""
+    source: AnswerSource = AnswerSource.TYPED
+    started_at: datetime | None = None
+    submitted_at: datetime | None = None
+    timed_out: bool = False
+    attempt_id: str | None = None
+    grade: dict[str, Any] | None = None
+    suggested: Rating | None = None
+    rating: Rating | None = None
+    rated_at: datetime | None = None
+
+    @property
+    def status(self) -> ItemStatus:
+        if self.rating is not None:
+            return ItemStatus.RATED
+        if self.grade is not None:
+            return ItemStatus.GRADED
+        if self.submitted_at is not None:
+            return ItemStatus.SUBMITTED
+        if self.started_at is not None:
+            return ItemStatus.ANSWERING
+        return ItemStatus.PENDING
+
+    @property
+    def score(self) -> float | None:
+        return grade_score(self.grade)
+
+    @property
+    def time_taken_s(self) -> float | None:
+        if self.started_at is None or self.submitted_at is None:
+            return None
+        return (self.submitted_at - self.started_at).total_seconds()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question.key,
+            "category": self.category,
+            "answer": self.answer,
+            "source": self.source.value,
+            "started_at": format_optional(self.started_at),
+            "submitted_at": format_optional(self.submitted_at),
+            "timed_out": self.timed_out,
+            "attempt_id": self.attempt_id,
+            "grade": self.grade,
+            "suggested": self.suggested.value if self.suggested else None,
+            "rating": self.rating.value if self.rating else None,
+            "rated_at": format_optional(self.rated_at),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SessionItem:
+        suggested, rating = data.get("suggested"), data.get("rating")
+        return cls(
+            question=QuestionRef.parse(data["question"]),
+            category=data.get("category", ""),
+            answer=data.get("answer", ""),
+            source=AnswerSource(data.get("source", AnswerSource.TYPED.value)),
+            started_at=parse_optional(data.get("started_at")),
+            submitted_at=parse_optional(data.get("submitted_at")),
+            timed_out=bool(data.get("timed_out", False)),
+            attempt_id=data.get("attempt_id"),
+            grade=data.get("grade"),
+            suggested=Rating(suggested) if suggested else None,
+            rating=Rating(rating) if rating else None,
+            rated_at=parse_optional(data.get("rated_at")),
+        )
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    question: QuestionRef
+    category: str
+    score: float | None
+    label: str
+    time_taken_s: float | None
+    timed_out: bool
+    rating: Rating | None
+    suggested: Rating | None
+    weakest_key_points: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question.key,
+            "category": self.category,
+            "score": self.score,
+            "label": self.label,
+            "time_taken_s": self.time_taken_s,
+            "timed_out": self.timed_out,
+            "rating": self.rating.value if self.rating else None,
+            "suggested": self.suggested.value if self.suggested else None,
+            "weakest_key_points": list(self.weakest_key_points),
+        }
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """The end-of-session table: each question's score, time and weakest key points."""
+
+    items: tuple[SummaryItem, ...]
+    mean_score: float | None
+    total_time_s: float
+    timed_out_count: int
+    weakest_key_points: tuple[str, ...]
+    """Across the session: missed or partial key points, heaviest first."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "items": [item.to_dict() for item in self.items],
+            "mean_score": self.mean_score,
+            "total_time_s": self.total_time_s,
+            "timed_out_count": self.timed_out_count,
+            "weakest_key_points": list(self.weakest_key_points),
+        }
+
+
+@dataclass
+class PracticeSession:
+    """A mock interview in progress (or done)."""
+
+    id: str
+    user_id: str
+    config: SessionConfig
+    items: list[SessionItem]
+    created_at: datetime
+
+    @classmethod
+    def create(
+        cls,
+        config: SessionConfig,
+        questions: Sequence[tuple[QuestionRef, str]],
+        now: datetime,
+        *,
+        user_id: str = LOCAL_USER_ID,
+        session_id: str | None = None,
+    ) -> PracticeSession:
+        """A new session over the first ``config.count`` of ``questions`` ``(ref, category)``.
+
+        Raises:
+            InvalidInputError: no questions.
+        """
+        if not questions:
+            raise InvalidInputError("no questions match this choice of bank, category and level")
+        items = [SessionItem(question=ref, category=category) for ref, category in questions]
+        return cls(
+            id=session_id or new_id(),
+            user_id=user_id,
+            config=config,
+            items=items[: config.count],
+            created_at=require_utc(now, "now"),
+        )
+
+    # Where the session stands
+
+    @property
+    def current_index(self) -> int | None:
+        """The item being (or to be) answered: the first one not submitted."""
+        return next((i for i, item in enumerate(self.items) if item.submitted_at is None), None)
+
+    @property
+    def current(self) -> SessionItem | None:
+        index = self.current_index
+        return self.items[index] if index is not None else None
+
+    @property
+    def is_answered(self) -> bool:
+        """Every question has been submitted."""
+        return all(item.submitted_at is not None for item in self.items)
+
+    @property
+    def is_finished(self) -> bool:
+        """Every answer is submitted, graded and rated."""
+        return all(item.status is ItemStatus.RATED for item in self.items)
+
+    def deadline(self, index: int) -> datetime | None:
+        """When item ``index``'s time runs out; ``None`` without a time limit or before start."""
+        item = self._item(index)
+        if self.config.time_limit_s is None or item.started_at is None:
+            return None
+        return item.started_at + timedelta(seconds=self.config.time_limit_s)
+
+    def remaining_s(self, now: datetime) -> float | None:
+        """Seconds left on the current item (never below 0); ``None`` if untimed or not started."""
+        index = self.current_index
+        deadline = self.deadline(index) if index is not None else None
+        if deadline is None:
+            return None
+        return max(0.0, (deadline - require_utc(now, "now")).total_seconds())
+
+    def feedback_ready(self, index: int) -> bool:
+        """Whether item ``index``'s feedback may show: graded, and in interview mode, at the end."""
+        item = self._item(index)
+        if item.grade is None:
+            return False
+        return self.config.mode is SessionMode.DRILL or self.is_answered
+
+    # Transitions
+
+    def start(self, now: datetime) -> SessionItem:
+        """Start the clock on the current item; resuming a started item keeps its start time.
+
+        Raises:
+            SessionStateError: every question is already answered.
+        """
+        item = self.current
+        if item is None:
+            raise SessionStateError("every question of this session has been answered")
+        if item.started_at is None:
+            item.started_at = require_utc(now, "now")
+        return item
+
+    def save_draft(self, text: str, now: datetime) -> SessionItem:
+        """Keep the answer as typed so far, so that a timeout or a lost tab submits it.
+
+        Raises:
+            SessionStateError: no question is being answered.
+        """
+        item = self._answering()
+        require_utc(now, "now")
+        item.answer = text
+        return item
+
+    def submit(
+        self,
+        answer: str,
+        now: datetime,
+        *,
+        source: AnswerSource = AnswerSource.TYPED,
+        attempt_id: str | None = None,
+    ) -> SessionItem:
+        """Submit the current answer; after the deadline it is kept as it stands and marked late.
+
+        Returns:
+            The submitted item; its ``attempt_id`` is the id to save the attempt under.
+
+        Raises:
+            SessionStateError: no question is being answered.
+        """
+        item = self._answering()
+        now = require_utc(now, "now")
+        deadline = self.deadline(self.items.index(item))
+        item.answer = answer
+        item.source = source
+        item.submitted_at = now
+        item.timed_out = deadline is not None and now > deadline
+        item.attempt_id = attempt_id or new_id()
+        return item
+
+    def expire(self, now: datetime) -> SessionItem | None:
+        """Submit the current draft if its time ran out while nobody submitted it.
+
+        The submission is dated at the deadline, when the countdown submitted it.
+
+        Returns:
+            The item submitted, or ``None`` if nothing was overdue.
+        """
+        index = self.current_index
+        if index is None:
+            return None
+        deadline = self.deadline(index)
+        if deadline is None or require_utc(now, "now") <= deadline:
+            return None
+        item = self.items[index]
+        item.submitted_at = deadline
+        item.timed_out = True
+        item.attempt_id = item.attempt_id or new_id()
+        return item
+
+    def attach_grade(self, index: int, grade: dict[str, Any]) -> SessionItem:
+        """Attach the grader's result (``GradeResult.to_dict()``) to a submitted item.
+
+        Raises:
+            SessionStateError: the item is not submitted yet.
+        """
+        item = self._item(index)
+        if item.submitted_at is None:
+            raise SessionStateError("this answer has not been submitted yet")
+        item.grade = dict(grade)
+        item.suggested = suggested_rating(grade)
+        return item
+
+    def rate(self, index: int, rating: Rating | str, now: datetime) -> SessionItem:
+        """Record the rating the user chose (the suggested one, or an override).
+
+        Raises:
+            SessionStateError: feedback not available yet, or the item already rated.
+            ValueError: not a rating.
+        """
+        item = self._item(index)
+        if item.rating is not None:
+            raise SessionStateError("this answer has already been rated")
+        if not self.feedback_ready(index):
+            raise SessionStateError(
+                "rate an answer after its feedback: in interview mode, at the end"
+            )
+        item.rating = Rating.parse(rating)
+        item.rated_at = require_utc(now, "now")
+        return item
+
+    def _item(self, index: int) -> SessionItem:
+        if not 0 <= index < len(self.items):
+            raise SessionStateError(f"this session has no question {index + 1}")
+        return self.items[index]
+
+    def _answering(self) -> SessionItem:
+        item = self.current
+        if item is None or item.started_at is None:
+            raise SessionStateError("no question is being answered: start one first")
+        return item
+
+    # Summary and serialisation
+
+    def summary(self, weakest: int = 3) -> SessionSummary:
+        """Each question's score, time and ``weakest`` missed or partial key points."""
+        items = []
+        pooled: dict[str, float] = {}
+        for item in self.items:
+            feedback = read_feedback(item.grade)
+            weak = feedback.weakest(weakest)
+            for point in feedback.weakest(len(feedback.key_points)):
+                pooled[point.text] = max(pooled.get(point.text, 0.0), point.weight)
+            items.append(
+                SummaryItem(
+                    question=item.question,
+                    category=item.category,
+                    score=item.score,
+                    label=feedback.label,
+                    time_taken_s=item.time_taken_s,
+                    timed_out=item.timed_out,
+                    rating=item.rating,
+                    suggested=item.suggested,
+                    weakest_key_points=tuple(point.text for point in weak),
+                )
+            )
+        scores = [item.score for item in items if item.score is not None]
+        ranked = sorted(pooled, key=lambda text: -pooled[text])
+        return SessionSummary(
+            items=tuple(items),
+            mean_score=sum(scores) / len(scores) if scores else None,
+            total_time_s=sum(item.time_taken_s or 0.0 for item in items),
+            timed_out_count=sum(1 for item in items if item.timed_out),
+            weakest_key_points=tuple(ranked[:weakest]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "id": self.id,
+            "user_id": self.user_id,
+            "config": self.config.to_dict(),
+            "created_at": format_utc(self.created_at),
+            "items": [item.to_dict() for item in self.items],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PracticeSession:
+        """Rebuild a stored session.
+
+        Raises:
+            ValueError: a session written by a newer version of the app.
+        """
+        version = int(data.get("format_version", 1))
+        if version > FORMAT_VERSION:
+            raise ValueError(f"session format {version} is newer than this app's {FORMAT_VERSION}")
+        return cls(
+            id=data["id"],
+            user_id=data.get("user_id", LOCAL_USER_ID),
+            config=SessionConfig.from_dict(data["config"]),
+            created_at=parse_utc(data["created_at"]),
+            items=[SessionItem.from_dict(item) for item in data["items"]],
+        )
+
+
+__all__ = [
+    "ItemStatus",
+    "PracticeSession",
+    "SessionConfig",
+    "SessionItem",
+    "SessionMode",
+    "SessionStateError",
+    "SessionSummary",
+    "SummaryItem",
+]
