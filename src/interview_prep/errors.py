@@ -48,6 +48,14 @@ class InvalidInputError(InterviewPrepError):
     title = "Invalid input"
 
 
+class ConflictError(InterviewPrepError):
+    """A record that already exists, such as a bank whose id is taken."""
+
+    status = 409
+    code = "conflict"
+    title = "Already exists"
+
+
 class ConfigurationError(InterviewPrepError):
     """A setting with a value the app cannot use."""
 

@@ -1,0 +1,81 @@
+"""Writing a whole bank into an open transaction: insert a new one or update one in place.
+
+An update never deletes a question row: questions are matched by id and updated, so whatever
+refers to ``(bank_id, question_id)`` keeps pointing at the same question; questions the new
+version no longer has are marked retired and hidden.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain import Bank, Question
+from ..errors import BankFormatError
+from .records import ImportResult
+from .schema import BankRow, QuestionRow, QuestionTagRow, utcnow
+
+
+def write_bank(session: Session, bank: Bank, *, bundled: bool) -> ImportResult:
+    """Insert ``bank``, or update the stored bank of the same id to match it.
+
+    Runs inside the caller's transaction, which should be a write session.
+
+    Raises:
+        BankFormatError: two questions of the bank share an id.
+    """
+    now = utcnow()
+    row = session.get(BankRow, bank.id)
+    replaced = row is not None
+    if row is None:
+        row = BankRow(id=bank.id, created_at=now)
+        session.add(row)
+    row.title = bank.title
+    row.role = bank.role
+    row.description = bank.description
+    row.version = bank.version
+    row.bundled = bundled
+    row.categories = bank.ordered_categories()
+    row.updated_at = now
+    session.flush()
+
+    stored = {
+        question.question_id: question
+        for question in session.scalars(
+            select(QuestionRow)
+            .where(QuestionRow.bank_id == bank.id)
+            .options(selectinload(QuestionRow.tags))
+        )
+    }
+    seen: set[str] = set()
+    for position, question in enumerate(bank.questions):
+        if question.id in seen:
+            raise BankFormatError(f"bank {bank.id!r}: duplicate question id {question.id!r}")
+        seen.add(question.id)
+        question_row = stored.get(question.id)
+        if question_row is None:
+            question_row = QuestionRow(bank_id=bank.id, question_id=question.id)
+            session.add(question_row)
+        _fill(question_row, question, position)
+    for question_id, question_row in stored.items():
+        if question_id not in seen:
+            question_row.retired = True
+    session.flush()
+    return ImportResult(bank_id=bank.id, questions=len(bank.questions), replaced=replaced)
+
+
+def _fill(row: QuestionRow, question: Question, position: int) -> None:
+    row.position = position
+    row.category = question.category
+    row.difficulty = question.difficulty.value
+    row.question = question.question
+    row.answer = question.answer
+    row.key_points_text = "\n".join(point.text for point in question.key_points)
+    row.tags_text = " ".join(question.tags)
+    row.rubric = question.to_dict()
+    row.retired = False
+    tags = list(dict.fromkeys(question.tags))
+    # Keep the tag rows that stay: deleting and re-adding the same key in one flush would clash.
+    row.tags = [tag for tag in row.tags if tag.tag in tags]
+    kept = {tag.tag for tag in row.tags}
+    row.tags.extend(QuestionTagRow(tag=tag) for tag in tags if tag not in kept)

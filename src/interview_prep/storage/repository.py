@@ -1,0 +1,357 @@
+"""Reading and writing banks and questions: the functions the web app and the CLI call.
+
+Every function takes the :class:`~.database.Database`, runs in its own transaction and returns
+plain records (see :mod:`.records`). Retired questions never appear in listings, counts or search.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Select, delete, exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain import Bank, Difficulty, Question
+from ..errors import BankFormatError, ConflictError, InvalidInputError, NotFoundError
+from . import search as fulltext
+from .bank_writer import write_bank
+from .database import Database
+from .records import BankSummary, ImportResult, QuestionRecord, SearchHit
+from .schema import BankRow, QuestionRow, QuestionTagRow
+
+
+def list_banks(db: Database) -> list[BankSummary]:
+    """Every bank, by title, with its current questions counted per category."""
+    with db.session() as session:
+        banks = session.scalars(select(BankRow).order_by(BankRow.title, BankRow.id)).all()
+        per_category = session.execute(
+            select(
+                QuestionRow.bank_id,
+                QuestionRow.category,
+                func.count(),
+                func.min(QuestionRow.position),
+            )
+            .where(QuestionRow.retired.is_(False))
+            .group_by(QuestionRow.bank_id, QuestionRow.category)
+        ).all()
+        tag_rows = session.execute(
+            select(QuestionRow.bank_id, QuestionTagRow.tag)
+            .join(QuestionTagRow, QuestionTagRow.question_pk == QuestionRow.pk)
+            .where(QuestionRow.retired.is_(False))
+            .distinct()
+        ).all()
+    counts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for bank_id, category, count, first in per_category:
+        counts[bank_id].append((category, count, first))
+    tags: dict[str, set[str]] = defaultdict(set)
+    for bank_id, tag in tag_rows:
+        tags[bank_id].add(tag)
+    return [_summary(bank, counts[bank.id], sorted(tags[bank.id])) for bank in banks]
+
+
+def _summary(bank: BankRow, counts: list[tuple[str, int, int]], tags: list[str]) -> BankSummary:
+    declared = {name: index for index, name in enumerate(bank.categories)}
+    # Declared categories in their order, then the others in order of first use.
+    ordered = sorted(counts, key=lambda item: (declared.get(item[0], len(declared)), item[2]))
+    return BankSummary(
+        id=bank.id,
+        title=bank.title,
+        role=bank.role,
+        description=bank.description,
+        version=bank.version,
+        bundled=bank.bundled,
+        question_count=sum(count for _, count, _ in counts),
+        categories={name: count for name, count, _ in ordered},
+        tags=tags,
+    )
+
+
+def get_bank(db: Database, bank_id: str) -> Bank:
+    """The whole bank with its current questions in order.
+
+    Raises:
+        NotFoundError: no bank has this id.
+    """
+    with db.session() as session:
+        bank = session.get(BankRow, bank_id)
+        if bank is None:
+            raise NotFoundError(f"no bank {bank_id!r}")
+        rows = session.scalars(
+            _filtered(select(QuestionRow), bank=bank_id).order_by(QuestionRow.position)
+        ).all()
+        return Bank(
+            id=bank.id,
+            title=bank.title,
+            role=bank.role,
+            description=bank.description,
+            version=bank.version,
+            categories=tuple(bank.categories),
+            questions=tuple(Question.from_dict(row.rubric) for row in rows),
+        )
+
+
+def _record(row: QuestionRow) -> QuestionRecord:
+    return QuestionRecord(
+        bank_id=row.bank_id,
+        position=row.position,
+        question=Question.from_dict(row.rubric),
+        retired=row.retired,
+    )
+
+
+def _filtered(
+    statement: Select[Any],
+    *,
+    bank: str | None = None,
+    category: str | None = None,
+    difficulty: str | Difficulty | None = None,
+    tag: str | None = None,
+) -> Select[Any]:
+    statement = statement.where(QuestionRow.retired.is_(False))
+    if bank is not None:
+        statement = statement.where(QuestionRow.bank_id == bank)
+    if category is not None:
+        statement = statement.where(QuestionRow.category == category)
+    if difficulty is not None:
+        try:
+            level = Difficulty(difficulty)
+        except ValueError:
+            choices = ", ".join(level.value for level in Difficulty)
+            raise InvalidInputError(f"difficulty {difficulty!r} is not one of: {choices}") from None
+        statement = statement.where(QuestionRow.difficulty == level.value)
+    if tag is not None:
+        statement = statement.where(
+            exists().where(QuestionTagRow.question_pk == QuestionRow.pk, QuestionTagRow.tag == tag)
+        )
+    return statement
+
+
+def _page(statement: Select[Any], limit: int | None, offset: int) -> Select[Any]:
+    if offset < 0 or (limit is not None and limit < 0):
+        raise InvalidInputError("limit and offset cannot be negative")
+    return statement.limit(limit).offset(offset or None)
+
+
+def _matching(
+    db: Database, statement: Select[Any], search: str | None
+) -> tuple[Select[Any], bool] | None:
+    """Restrict to questions matching ``search`` and order by rank, or by bank and position.
+
+    Returns ``None`` when the search text has something in it but no word to look for.
+    """
+    if search is None or not search.strip():
+        order = statement.order_by(QuestionRow.bank_id, QuestionRow.position)
+        return order, False
+    query = fulltext.parse_query(search)
+    if query is None:
+        return None
+    matches = fulltext.ranked_matches(db.dialect, query)
+    ranked = statement.join(matches, matches.c.pk == QuestionRow.pk).order_by(
+        matches.c.rank.desc(), QuestionRow.bank_id, QuestionRow.position
+    )
+    return ranked, True
+
+
+def list_questions(
+    db: Database,
+    *,
+    bank: str | None = None,
+    category: str | None = None,
+    difficulty: str | Difficulty | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[QuestionRecord]:
+    """Current questions matching every filter given.
+
+    Args:
+        search: words to look for (see :func:`search`); results then come best first, otherwise
+            by bank and position.
+
+    Raises:
+        InvalidInputError: an unknown difficulty, or a negative limit or offset.
+    """
+    statement = _filtered(
+        select(QuestionRow), bank=bank, category=category, difficulty=difficulty, tag=tag
+    )
+    matching = _matching(db, statement, search)
+    if matching is None:
+        return []
+    statement = _page(matching[0], limit, offset)
+    with db.session() as session:
+        return [_record(row) for row in session.scalars(statement)]
+
+
+def count_questions(
+    db: Database,
+    *,
+    bank: str | None = None,
+    category: str | None = None,
+    difficulty: str | Difficulty | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+) -> int:
+    """How many questions :func:`list_questions` would return without a limit."""
+    statement = _filtered(
+        select(QuestionRow.pk), bank=bank, category=category, difficulty=difficulty, tag=tag
+    )
+    matching = _matching(db, statement, search)
+    if matching is None:
+        return 0
+    counted = select(func.count()).select_from(matching[0].order_by(None).subquery())
+    with db.session() as session:
+        return int(session.scalar(counted) or 0)
+
+
+def get_question(db: Database, question_id: str, *, bank: str | None = None) -> QuestionRecord:
+    """One question by id, retired or not.
+
+    Args:
+        question_id: the question's id, or ``bank/id``.
+        bank: the bank to look in; without it, the id must belong to one bank only (a current
+            question wins over retired ones).
+
+    Raises:
+        NotFoundError: no such question.
+        InvalidInputError: the id exists in several banks and no bank was given.
+    """
+    if bank is None and "/" in question_id:
+        bank, question_id = question_id.split("/", 1)
+    statement = select(QuestionRow).where(QuestionRow.question_id == question_id)
+    if bank is not None:
+        statement = statement.where(QuestionRow.bank_id == bank)
+    with db.session() as session:
+        rows = session.scalars(statement.order_by(QuestionRow.bank_id)).all()
+    if len(rows) > 1:
+        rows = [row for row in rows if not row.retired] or rows
+    if not rows:
+        where = f" in bank {bank!r}" if bank is not None else ""
+        raise NotFoundError(f"no question {question_id!r}{where}")
+    if len(rows) > 1:
+        banks = ", ".join(row.bank_id for row in rows)
+        raise InvalidInputError(
+            f"question {question_id!r} is in several banks ({banks}): "
+            f"give the bank, as in {rows[0].bank_id}/{question_id}"
+        )
+    return _record(rows[0])
+
+
+def neighbours(
+    db: Database, record: QuestionRecord
+) -> tuple[QuestionRecord | None, QuestionRecord | None]:
+    """The current questions just before and just after ``record`` in its bank."""
+    base = _filtered(select(QuestionRow), bank=record.bank_id)
+    before = base.where(QuestionRow.position < record.position)
+    after = base.where(QuestionRow.position > record.position)
+    with db.session() as session:
+        previous = session.scalars(before.order_by(QuestionRow.position.desc()).limit(1)).first()
+        following = session.scalars(after.order_by(QuestionRow.position).limit(1)).first()
+        return (
+            _record(previous) if previous is not None else None,
+            _record(following) if following is not None else None,
+        )
+
+
+def search(
+    db: Database,
+    text: str,
+    *,
+    bank: str | None = None,
+    category: str | None = None,
+    difficulty: str | Difficulty | None = None,
+    tag: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[SearchHit]:
+    """Search question texts, model answers, key points and tags; best matches first.
+
+    Any text is safe to pass as is: it is cut into words, never read as query syntax. The last
+    word matches as a prefix, for search as you type.
+
+    Returns:
+        Hits with a snippet of safe HTML (matches in ``<mark>``); ``[]`` for blank text.
+
+    Raises:
+        InvalidInputError: an unknown difficulty, or a negative limit or offset.
+    """
+    query = fulltext.parse_query(text)
+    if query is None:
+        return []
+    matches = fulltext.ranked_matches(db.dialect, query)
+    statement = _filtered(
+        select(QuestionRow, matches.c.rank).join(matches, matches.c.pk == QuestionRow.pk),
+        bank=bank,
+        category=category,
+        difficulty=difficulty,
+        tag=tag,
+    ).order_by(matches.c.rank.desc(), QuestionRow.bank_id, QuestionRow.position)
+    statement = _page(statement, limit, offset)
+    with db.session() as session:
+        rows = session.execute(statement).all()
+        marked = fulltext.snippets(session, db.dialect, query, [row.pk for row, _ in rows])
+    return [
+        SearchHit(
+            record=_record(row),
+            rank=float(rank),
+            snippet=marked.get(row.pk) or fulltext.plain_snippet(row.question),
+        )
+        for row, rank in rows
+    ]
+
+
+def import_bank(
+    db: Database, bank: Bank, *, replace: bool = False, bundled: bool = False
+) -> ImportResult:
+    """Store a whole bank in one transaction: on any failure nothing is stored.
+
+    Args:
+        replace: update a stored bank of the same id in place (questions kept by id, those no
+            longer in ``bank`` retired); the bank then belongs to the user, not the app.
+        bundled: the bank ships with the app (kept up to date on start).
+
+    Raises:
+        ConflictError: a bank with this id exists and ``replace`` is false.
+        BankFormatError: the bank cannot be stored as it is (such as two questions sharing an id).
+    """
+    try:
+        with db.session(write=True) as session:
+            if not replace and _exists(session, bank.id):
+                raise _taken(bank.id)
+            return write_bank(session, bank, bundled=bundled)
+    except IntegrityError as error:
+        # Another process stored the same bank id between our check and our insert.
+        if not replace and _bank_exists(db, bank.id):
+            raise _taken(bank.id) from error
+        raise BankFormatError(f"bank {bank.id!r} cannot be stored: {error.orig}") from error
+
+
+def _exists(session: Session, bank_id: str) -> bool:
+    return session.get(BankRow, bank_id) is not None
+
+
+def _bank_exists(db: Database, bank_id: str) -> bool:
+    with db.session() as session:
+        return _exists(session, bank_id)
+
+
+def _taken(bank_id: str) -> ConflictError:
+    return ConflictError(
+        f"a bank with id {bank_id!r} already exists: delete it first, or import with replace"
+    )
+
+
+def delete_bank(db: Database, bank_id: str) -> None:
+    """Delete a bank and all its questions.
+
+    A bundled bank comes back, in its shipped version, the next time the app starts.
+
+    Raises:
+        NotFoundError: no bank has this id.
+    """
+    with db.session(write=True) as session:
+        deleted = session.execute(delete(BankRow).where(BankRow.id == bank_id))
+        if not getattr(deleted, "rowcount", 0):
+            raise NotFoundError(f"no bank {bank_id!r}")

@@ -1,0 +1,181 @@
+"""Full-text search: FTS5 on SQLite, tsvector on PostgreSQL, behind one query shape.
+
+What a person types is never passed to the search engine as syntax. It is cut into words (letters
+and digits only), each word or hyphenated group becomes a quoted term or phrase, and the last
+word, if the person may still be typing it, matches as a prefix. So ``"``, ``*``, ``(``, ``-``,
+``AND`` or ``NEAR`` are only ever text, and no input can raise a syntax error.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Float, Integer, Subquery, bindparam, text
+from sqlalchemy.orm import Session
+
+# Characters used to mark matches inside the database's snippet; from Unicode's private use area,
+# so they cannot be confused with anything a person wrote (and are removed from it if present).
+START = "\ue000"
+STOP = "\ue001"
+MAX_TERMS = 16
+MAX_CHARS = 500
+_WORD = re.compile(r"[^\W_]+")
+
+# Common English words that say nothing about a question ("what is ..."). PostgreSQL's english
+# configuration drops these itself; SQLite's tokenizer does not, so the query drops them.
+STOP_WORDS = frozenset(
+    {
+        *("a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from"),
+        *("how", "i", "in", "is", "it", "its", "of", "on", "or", "that", "the", "this", "to"),
+        *("was", "what", "when", "where", "which", "who", "why", "will", "with", "you", "your"),
+    }
+)
+
+# Column weights. SQLite (bm25, per column in index order): question, answer, key points, tags.
+SQLITE_WEIGHTS = (8.0, 2.0, 4.0, 4.0)
+SNIPPET_TOKENS = 32
+HEADLINE_OPTIONS = (
+    f'StartSel="{START}", StopSel="{STOP}", MaxWords=40, MinWords=15, ShortWord=2, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One quoted word or phrase of a query; ``prefix``: its last word may be incomplete."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    terms: tuple[Term, ...]
+
+    def fts5(self) -> str:
+        """The query as an FTS5 MATCH expression: every term required."""
+        return " AND ".join(
+            '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "") for term in self.terms
+        )
+
+    def tsquery(self) -> str:
+        """The query as input for PostgreSQL's ``to_tsquery``: every term required."""
+        parts = []
+        for term in self.terms:
+            words = [f"'{word}'" for word in term.words]
+            if term.prefix:
+                words[-1] += ":*"
+            parts.append(" <-> ".join(words))
+        return " & ".join(parts)
+
+
+def parse_query(text: str) -> SearchQuery | None:
+    """Turn what a person typed into a safe query, or ``None`` when it has no words to search.
+
+    A chunk between spaces is one term (``cross-entropy`` is the phrase "cross entropy"). Common
+    words are dropped unless nothing else is left. The last term is a prefix unless the text ends
+    with a space: typing ``vanishing grad`` already finds "vanishing gradient".
+    """
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS])
+    chunks = text.split()
+    terms = []
+    for index, chunk in enumerate(chunks):
+        words = tuple(word.lower() for word in _WORD.findall(chunk))
+        if words:
+            last = index == len(chunks) - 1 and not text[-1].isspace()
+            terms.append(Term(words, prefix=last))
+    if not terms:
+        return None
+    meaningful = [t for t in terms if len(t.words) > 1 or t.words[0] not in STOP_WORDS]
+    return SearchQuery(tuple((meaningful or terms)[:MAX_TERMS]))
+
+
+def ranked_matches(dialect: str, query: SearchQuery) -> Subquery:
+    """A subquery of ``(pk, rank)`` for every question matching, higher rank better."""
+    if dialect == "sqlite":
+        weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
+        statement = text(
+            f"SELECT rowid AS pk, -bm25(questions_fts, {weights}) AS rank "
+            "FROM questions_fts WHERE questions_fts MATCH :match"
+        ).bindparams(bindparam("match", query.fts5()))
+    else:
+        statement = text(
+            "SELECT pk, ts_rank_cd(search_vector, query) AS rank "
+            "FROM questions, to_tsquery('english', :match) AS query "
+            "WHERE search_vector @@ query"
+        ).bindparams(bindparam("match", query.tsquery()))
+    return statement.columns(pk=Integer, rank=Float).subquery("matches")
+
+
+def snippets(
+    session: Session, dialect: str, query: SearchQuery, pks: Sequence[int]
+) -> dict[int, str]:
+    """Highlighted snippets (safe HTML) for the given questions, by ``pk``.
+
+    A question whose only match is outside the indexed text (a tag) may have none.
+    """
+    if not pks:
+        return {}
+    marked: dict[int, str] = {}
+    if dialect == "sqlite":
+        rows = session.execute(
+            text(
+                "SELECT rowid, snippet(questions_fts, -1, :start, :stop, '…', :tokens) "
+                "FROM questions_fts WHERE questions_fts MATCH :match AND rowid IN :pks"
+            ).bindparams(bindparam("pks", expanding=True)),
+            {
+                "start": START,
+                "stop": STOP,
+                "tokens": SNIPPET_TOKENS,
+                "match": query.fts5(),
+                "pks": list(pks),
+            },
+        )
+        marked = {pk: raw for pk, raw in rows if START in raw}
+    else:
+        rows = session.execute(
+            text(
+                "SELECT pk, ts_headline('english', question, query, :options), "
+                "ts_headline('english', key_points_text, query, :options), "
+                "ts_headline('english', answer, query, :options) "
+                "FROM questions, to_tsquery('english', :match) AS query WHERE pk IN :pks"
+            ).bindparams(bindparam("pks", expanding=True)),
+            {"options": HEADLINE_OPTIONS, "match": query.tsquery(), "pks": list(pks)},
+        )
+        for pk, *headlines in rows:
+            # The column with the most matches, the question text first when tied.
+            best = max(headlines, key=lambda raw: raw.count(START))
+            if START in best:
+                marked[pk] = best
+    return {pk: to_safe_html(raw) for pk, raw in marked.items()}
+
+
+def to_safe_html(raw: str) -> str:
+    """Escape ``raw`` for HTML, turning the match markers into balanced ``<mark>`` elements."""
+    out: list[str] = []
+    inside = False
+    for piece in re.split(f"([{START}{STOP}])", raw):
+        if piece == START:
+            if not inside:
+                out.append("<mark>")
+                inside = True
+        elif piece == STOP:
+            if inside:
+                out.append("</mark>")
+                inside = False
+        else:
+            out.append(html.escape(piece, quote=True))
+    if inside:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def plain_snippet(text_: str, limit: int = 200) -> str:
+    """The start of a text as safe HTML, for a match that has no snippet of its own."""
+    text_ = text_.replace(START, "").replace(STOP, "")
+    short = text_ if len(text_) <= limit else text_[:limit].rsplit(" ", 1)[0] + " …"
+    return html.escape(short, quote=True)
