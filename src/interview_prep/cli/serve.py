@@ -1,0 +1,82 @@
+"""``interview-prep serve``: start the web app with uvicorn and print where to open it."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import typer
+from rich.markup import escape
+
+from ..errors import ConfigurationError
+from ..settings import ENV_PREFIX
+from .context import console, state
+
+APP_FACTORY = "interview_prep.web.app:create_app"
+
+
+def _display_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail with a readable message, before printing an address, if the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ConfigurationError(
+                f"cannot listen on {host}:{port} ({error.strerror}); "
+                "choose another port with --port"
+            ) from None
+
+
+def serve(
+    host: str | None = typer.Option(
+        None, "--host", help="Address to bind to (env INTERVIEW_PREP_HOST; default 127.0.0.1)."
+    ),
+    port: int | None = typer.Option(
+        None, "--port", "-p", help="Port to listen on (env INTERVIEW_PREP_PORT; default 8000)."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1, help="Server processes (env INTERVIEW_PREP_WORKERS)."
+    ),
+) -> None:
+    """Start the web app and print its address. It binds to loopback unless told otherwise."""
+    import uvicorn
+
+    config = state.config(host=host, port=port, workers=workers)
+    _check_free(config.host, config.port)
+    # Migrate and load the bundled banks once, here, so that workers never race to do it.
+    database = state.database()
+    # Worker processes read their settings from the environment: pass on the resolved database.
+    os.environ[ENV_PREFIX + "DATABASE_URL"] = config.resolved_database_url
+    url = f"http://{_display_host(config.host)}:{config.port}/"
+    console.print(f"Interview Prep is running at [bold]{escape(url)}[/] (Ctrl+C to stop)")
+    if config.workers > 1:
+        state.close()
+        uvicorn.run(
+            APP_FACTORY,
+            factory=True,
+            host=config.host,
+            port=config.port,
+            workers=config.workers,
+            log_level="warning",
+        )
+        return
+    from ..web.app import create_app
+
+    uvicorn.run(
+        create_app(database, config=config),
+        host=config.host,
+        port=config.port,
+        log_level="warning",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)

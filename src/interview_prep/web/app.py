@@ -1,0 +1,111 @@
+"""The app factory: one FastAPI app per database, with pages, API, static files and errors.
+
+``interview-prep serve`` builds it, and so does ``uvicorn --factory
+interview_prep.web.app:create_app`` (each worker process then opens the configured database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import __version__
+from ..settings import Config, load_config
+from ..storage.database import Database, open_database
+from .cache import BankCatalog, PageCache
+from .errors import install_error_handlers
+from .routes import api, pages
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Everything the pages use is served by the app itself; nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+_IMMUTABLE = (b"cache-control", b"public, max-age=31536000, immutable")
+
+
+class SecurityHeadersMiddleware:
+    """Add the security headers to every response, and long caching to versioned static files."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        versioned = scope["path"].startswith("/static/") and b"v=" in scope["query_string"]
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(_SECURITY_HEADERS)
+                if versioned and message["status"] == 200:
+                    headers.append(_IMMUTABLE)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+def create_app(database: Database | None = None, *, config: Config | None = None) -> FastAPI:
+    """Build the web app.
+
+    Args:
+        database: an open database to serve; the caller keeps ownership. Without it, the app
+            opens the configured one (migrating it and loading bundled banks) and closes it on
+            shutdown.
+        config: settings; by default read from the environment.
+
+    Returns:
+        The ASGI app.
+
+    Raises:
+        ConfigurationError: the configured database cannot be opened.
+    """
+    config = config or load_config()
+    owned = database is None
+    if database is None:
+        if not config.database_url:
+            config.data_path.mkdir(parents=True, exist_ok=True)
+        database = open_database(config.resolved_database_url)
+    db = database
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            db.close()
+
+    app = FastAPI(
+        title="Interview Prep",
+        version=__version__,
+        description="Question banks, search and grading of a self-hosted interview-practice app.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.config = config
+    app.state.banks = BankCatalog(db)
+    app.state.pages = PageCache()
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    return app

@@ -1,0 +1,156 @@
+"""Every error the web app shows, rendered one way: a friendly page, or JSON under ``/api``.
+
+A user error (:class:`InterviewPrepError`) keeps its status, code and message. FastAPI's
+validation errors become ``422 {"error": "invalid_input", "message": ..., "detail": [...]}``.
+Anything else is a bug: it is logged with its traceback, and the user sees a plain apology.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..errors import InterviewPrepError, InvalidInputError
+from .templating import render_text
+
+logger = logging.getLogger("interview_prep.web")
+
+_HTTP_CODES = {
+    400: ("bad_request", "Bad request"),
+    404: ("not_found", "Page not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    413: ("too_large", "Request too large"),
+}
+INTERNAL_MESSAGE = (
+    "Something went wrong on our side. The details are in the server log; please try again."
+)
+
+
+def wants_json(path: str) -> bool:
+    """API clients get JSON; people get pages."""
+    return path == "/api" or path.startswith("/api/") or path == "/openapi.json"
+
+
+def error_response(
+    path: str, status: int, code: str, title: str, message: str, **extra: Any
+) -> Response:
+    if wants_json(path):
+        return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+    html = render_text(
+        "error.html", {"status": status, "title": title, "message": message, "code": code}
+    )
+    return Response(html, status_code=status, media_type="text/html; charset=utf-8")
+
+
+def _location(loc: Sequence[Any]) -> str:
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in ("query", "path", "body", "header", "cookie"):
+        where, parts = parts[0], parts[1:]
+    else:
+        where = ""
+    name = ".".join(parts)
+    if where == "body":
+        return f"field {name!r}" if name else "the request body"
+    if where in ("query", "path"):
+        return f"{'parameter' if where == 'query' else 'path part'} {name!r}"
+    return name or "input"
+
+
+def validation_message(errors: Sequence[Any]) -> str:
+    """One readable sentence for FastAPI's list of validation errors."""
+    sentences = []
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            sentences.append("the request body is not valid JSON")
+            continue
+        sentences.append(f"{_location(error.get('loc', ()))}: {error.get('msg', 'is invalid')}")
+    text = "; ".join(sentences) or "the request is invalid"
+    return text[0].upper() + text[1:] + "."
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, InterviewPrepError)
+    return error_response(request.url.path, exc.status, exc.code, exc.title, exc.message)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {"loc": list(error.get("loc", ())), "msg": error.get("msg"), "type": error.get("type")}
+        for error in exc.errors()
+    ]
+    return error_response(
+        request.url.path,
+        InvalidInputError.status,
+        InvalidInputError.code,
+        InvalidInputError.title,
+        validation_message(exc.errors()),
+        detail=detail,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code, title = _HTTP_CODES.get(exc.status_code, ("error", "Something went wrong"))
+    if exc.status_code == 404:
+        message = (
+            f"There is nothing at {request.url.path}. "
+            "Check the address, or start again from the question banks."
+        )
+    elif isinstance(exc.detail, str) and exc.detail:
+        message = exc.detail
+    else:
+        message = title
+    response = error_response(request.url.path, exc.status_code, code, title, message)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+class CatchAllMiddleware:
+    """Turn an unexpected exception into a logged traceback and a friendly 500.
+
+    Starlette's own ``Exception`` handler re-raises after responding, which makes the server log
+    the traceback a second time; catching it here logs it once, with the request it came from.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            logger.exception("Unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            response = error_response(
+                scope.get("path", ""), 500, "internal", "Something went wrong", INTERNAL_MESSAGE
+            )
+            await response(scope, receive, send)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(InterviewPrepError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_middleware(CatchAllMiddleware)

@@ -1,0 +1,1 @@
+"""The web app's routes: study pages in :mod:`.pages`, the JSON API in :mod:`.api`."""

@@ -1,0 +1,162 @@
+"""The JSON API under ``/api``: banks, questions (with the study pages' filters), search, grading.
+
+Errors are ``{"error": code, "message": ...}``: 404 for an unknown bank or question, 422 for a
+parameter the app cannot use (see :mod:`interview_prep.web.errors`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...domain.questions import Difficulty
+from ...storage import repository
+from ...storage.records import BankSummary, QuestionRecord
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+BankParam = Annotated[str | None, Query(description="Only questions of this bank (its id).")]
+CategoryParam = Annotated[str | None, Query(description="Only questions of this category.")]
+DifficultyParam = Annotated[Difficulty | None, Query(description="easy, medium or hard.")]
+TagParam = Annotated[str | None, Query(description="Only questions with this tag.")]
+LimitParam = Annotated[int, Query(ge=1, le=500, description="At most this many results.")]
+OffsetParam = Annotated[int, Query(ge=0, description="Skip this many results first.")]
+
+
+def _bank(summary: BankSummary) -> dict[str, Any]:
+    return {**asdict(summary), "url": f"/banks/{summary.id}"}
+
+
+def _question(record: QuestionRecord) -> dict[str, Any]:
+    return {**record.to_dict(), "url": f"/questions/{record.bank_id}/{record.question.id}"}
+
+
+@router.get("/banks", summary="List the banks")
+def list_banks(request: Request) -> dict[str, Any]:
+    """Every bank with its question count, categories (with counts, in display order) and tags."""
+    return {"banks": [_bank(summary) for summary in request.app.state.banks.all()]}
+
+
+@router.get("/banks/{bank_id}", summary="One bank")
+def get_bank(request: Request, bank_id: str) -> dict[str, Any]:
+    """A bank's details, without its questions (list them with `/api/questions?bank=ID`)."""
+    return _bank(request.app.state.banks.get(bank_id))
+
+
+@router.get("/questions", summary="List questions")
+def list_questions(
+    request: Request,
+    bank: BankParam = None,
+    category: CategoryParam = None,
+    difficulty: DifficultyParam = None,
+    tag: TagParam = None,
+    search: Annotated[
+        str | None, Query(max_length=500, description="Words to look for; best matches first.")
+    ] = None,
+    limit: LimitParam = 100,
+    offset: OffsetParam = 0,
+) -> dict[str, Any]:
+    """Questions matching every filter given, with the total for paging."""
+    db = request.app.state.db
+    if bank is not None:
+        request.app.state.banks.get(bank)  # 404 for an unknown bank, not an empty list
+    filters: dict[str, Any] = {
+        "bank": bank,
+        "category": category,
+        "difficulty": difficulty,
+        "tag": tag,
+        "search": search,
+    }
+    records = repository.list_questions(db, limit=limit, offset=offset, **filters)
+    return {
+        "total": repository.count_questions(db, **filters),
+        "limit": limit,
+        "offset": offset,
+        "questions": [_question(record) for record in records],
+    }
+
+
+@router.get("/questions/{question_id:path}", summary="One question")
+def get_question(
+    request: Request,
+    question_id: str,
+    bank: Annotated[
+        str | None, Query(description="The question's bank, if its id is in several.")
+    ] = None,
+) -> dict[str, Any]:
+    """A question with its model answer and rubric. The id may be given as `bank/id`."""
+    record = repository.get_question(request.app.state.db, question_id, bank=bank)
+    return {**_question(record), "retired": record.retired}
+
+
+@router.get("/search", summary="Search questions")
+def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for.")],
+    bank: BankParam = None,
+    category: CategoryParam = None,
+    difficulty: DifficultyParam = None,
+    tag: TagParam = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many hits.")] = 20,
+    offset: OffsetParam = 0,
+) -> dict[str, Any]:
+    """Ranked full-text search over questions, answers, key points and tags.
+
+    Each hit has a `snippet`: escaped HTML with the matched words in `<mark>`.
+    """
+    if bank is not None:
+        request.app.state.banks.get(bank)
+    hits = repository.search(
+        request.app.state.db,
+        q,
+        bank=bank,
+        category=category,
+        difficulty=difficulty,
+        tag=tag,
+        limit=limit,
+        offset=offset,
+    )
+    return {
+        "query": q,
+        "limit": limit,
+        "offset": offset,
+        "hits": [
+            {
+                "bank": hit.record.bank_id,
+                "id": hit.record.question.id,
+                "question": hit.record.question.question,
+                "category": hit.record.question.category,
+                "difficulty": hit.record.question.difficulty.value,
+                "rank": hit.rank,
+                "snippet": hit.snippet,
+                "url": f"/questions/{hit.record.bank_id}/{hit.record.question.id}",
+            }
+            for hit in hits
+        ],
+    }
+
+
+class GradeRequest(BaseModel):
+    """An answer to grade."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    question_id: str = Field(min_length=1, description="The question's id, or `bank/id`.")
+    answer: str = Field(description="The candidate's answer, as typed or transcribed.")
+    bank: str | None = Field(default=None, description="The question's bank, if ambiguous.")
+
+
+@router.post("/grade", summary="Grade an answer")
+def grade_answer(request: Request, payload: GradeRequest) -> dict[str, Any]:
+    """Grade an answer against the question's key points, misconceptions and expected answer.
+
+    The grading model loads on the first call, which is slower than the rest.
+    """
+    record = repository.get_question(request.app.state.db, payload.question_id, bank=payload.bank)
+    from ...grading.service import grade  # heavy: loaded on first use only
+
+    result = grade(record.question, payload.answer)
+    return {"bank": record.bank_id, "question_id": record.question.id, **result.to_dict()}

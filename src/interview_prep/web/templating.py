@@ -1,0 +1,161 @@
+"""Jinja2 set-up: one autoescaping environment, the helpers templates use, and ``render``.
+
+Every template is autoescaped. Markup is built here only through :func:`markupsafe.escape`, so a
+question or answer can never inject HTML; the one other trusted HTML is the storage layer's
+search snippet, which escapes the text itself before adding ``<mark>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup, escape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from ..domain.questions import Erratum
+
+HTMX_FILE = "htmx-2.0.11.min.js"
+SITE_NAME = "Interview Prep"
+
+
+@cache
+def _static_version(path: str) -> str:
+    """A short content hash, so that browsers may cache a static file until it changes."""
+    data = resources.files("interview_prep.web").joinpath("static", path).read_bytes()
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def static_url(path: str) -> str:
+    return f"/static/{path}?v={_static_version(path)}"
+
+
+def bank_url(bank_id: str, **filters: str | None) -> str:
+    """The bank page, with only the filters that are set (so shared URLs stay short)."""
+    query = urlencode({key: value for key, value in filters.items() if value})
+    return f"/banks/{quote(bank_id)}" + (f"?{query}" if query else "")
+
+
+def question_url(bank_id: str, question_id: str) -> str:
+    return f"/questions/{quote(bank_id)}/{quote(question_id)}"
+
+
+def question_anchor(question_id: str) -> str:
+    return f"q-{question_id}"
+
+
+def category_anchor(category: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", category.lower()).strip("-")
+    return f"cat-{slug or 'other'}"
+
+
+def _quote_pattern(quote_text: str) -> re.Pattern[str]:
+    # Quotes are verbatim, but a bank file may wrap lines differently from the answer.
+    words = [re.escape(word) for word in quote_text.split()]
+    return re.compile(r"\s+".join(words))
+
+
+def _mark_errata(paragraph: str, errata: Iterable[Erratum]) -> Markup:
+    spans: list[tuple[int, int, int]] = []
+    for number, erratum in enumerate(errata, start=1):
+        if not erratum.quote.strip():
+            continue
+        for match in _quote_pattern(erratum.quote).finditer(paragraph):
+            if all(match.end() <= start or match.start() >= end for start, end, _ in spans):
+                spans.append((match.start(), match.end(), number))
+    spans.sort()
+    html = Markup()
+    position = 0
+    for start, end, number in spans:
+        html += escape(paragraph[position:start])
+        html += Markup(
+            '<mark class="erratum" title="Erratum {0}: see the correction below">'
+            '{1}<a class="erratum-ref" href="#erratum-{0}" aria-label="Erratum {0}">'
+            "<sup>{0}</sup></a></mark>"
+        ).format(number, paragraph[start:end])
+        position = end
+    html += escape(paragraph[position:])
+    return html
+
+
+def answer_html(text: str, errata: Iterable[Erratum] = ()) -> Markup:
+    """An answer as paragraphs, with every erratum's quoted passage marked.
+
+    Args:
+        text: the plain-text answer; blank lines separate paragraphs.
+        errata: the question's errata; each ``quote`` found in the text is wrapped in
+            ``<mark class="erratum">`` with a link to its correction.
+
+    Returns:
+        Escaped HTML.
+    """
+    errata = tuple(errata)
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+    html = Markup()
+    for paragraph in paragraphs:
+        body = _mark_errata(paragraph, errata) if errata else escape(paragraph)
+        html += Markup("<p>{}</p>").format(body)
+    return html
+
+
+def doc_html(text: str) -> Markup:
+    """A docstring-like text as paragraphs, with `backticks` as code."""
+    html = Markup()
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        if paragraph.strip():
+            escaped = str(escape(" ".join(paragraph.split())))
+            # Backticks survive escaping unchanged, and the text between them is escaped already.
+            body = Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+            html += Markup("<p>{}</p>").format(body)
+    return html
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    word = singular if count == 1 else (plural or singular + "s")
+    return f"{count} {word}"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("interview_prep.web", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.globals.update(
+        site_name=SITE_NAME,
+        static_url=static_url,
+        htmx_file=HTMX_FILE,
+        bank_url=bank_url,
+        question_url=question_url,
+        question_anchor=question_anchor,
+        category_anchor=category_anchor,
+    )
+    env.filters.update(answer_html=answer_html, doc_html=doc_html, plural=_plural)
+    return env
+
+
+def render_text(name: str, context: Mapping[str, Any]) -> str:
+    return environment().get_template(name).render(context)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a template to an HTML response; ``request`` is available to every template."""
+    html = render_text(name, {"request": request, **(context or {})})
+    return HTMLResponse(html, status_code=status_code, headers=headers)
