@@ -32,6 +32,12 @@ class KeyPointResult:
     status: KeyPointStatus
     spans: tuple[tuple[int, int], ...] = ()
     """Character ranges ``[start, end)`` of the candidate's answer that cover this point."""
+    contradicted: bool = False
+    """The answer also states a misconception about this point."""
+
+    @property
+    def is_weak(self) -> bool:
+        return self.status is not KeyPointStatus.COVERED or self.contradicted
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class MisconceptionResult:
     correction: str
     evidence: str = ""
     """The candidate's words that made the claim."""
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,12 @@ class Feedback:
     suggested: Rating | None
     key_points: tuple[KeyPointResult, ...]
     misconceptions: tuple[MisconceptionResult, ...]
+    text: str = ""
+    """The grader's own feedback in words."""
+    messages: tuple[str, ...] = ()
+    """Notices: an empty answer, a truncated one, a fallback grader."""
+    expected: str = ""
+    """For a quick-fire question: the expected answer."""
 
     @property
     def covered(self) -> list[KeyPointResult]:
@@ -63,10 +76,9 @@ class Feedback:
         return [p for p in self.key_points if p.status is KeyPointStatus.MISSED]
 
     def weakest(self, limit: int = 3) -> list[KeyPointResult]:
-        """Missed and partial key points, heaviest first (missed before partial on a tie)."""
-        weak = [p for p in self.key_points if p.status is not KeyPointStatus.COVERED]
-        order = {KeyPointStatus.MISSED: 0, KeyPointStatus.PARTIAL: 1}
-        return sorted(weak, key=lambda p: (-p.weight, order[p.status]))[:limit]
+        """Missed, contradicted and partial key points, heaviest first (missed first on a tie)."""
+        weak = [p for p in self.key_points if p.is_weak]
+        return sorted(weak, key=lambda p: (-p.weight, p.status is KeyPointStatus.PARTIAL))[:limit]
 
 
 _STATUS_WORDS = {
@@ -75,6 +87,7 @@ _STATUS_WORDS = {
     "full": KeyPointStatus.COVERED,
     "partial": KeyPointStatus.PARTIAL,
     "partly": KeyPointStatus.PARTIAL,
+    "partially": KeyPointStatus.PARTIAL,
     "missed": KeyPointStatus.MISSED,
     "missing": KeyPointStatus.MISSED,
     "miss": KeyPointStatus.MISSED,
@@ -91,18 +104,26 @@ def _status(item: dict[str, Any]) -> KeyPointStatus:
     return KeyPointStatus.MISSED
 
 
+def _span(raw: Any) -> tuple[int, int] | None:
+    if isinstance(raw, dict):
+        start, end = raw.get("start"), raw.get("end")
+    elif isinstance(raw, list | tuple) and len(raw) == 2:
+        start, end = raw
+    else:
+        return None
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end:
+        return (start, end)
+    return None
+
+
 def _spans(item: dict[str, Any]) -> tuple[tuple[int, int], ...]:
-    spans: list[tuple[int, int]] = []
-    for span in item.get("spans") or ():
-        if isinstance(span, dict):
-            start, end = span.get("start"), span.get("end")
-        elif isinstance(span, list | tuple) and len(span) == 2:
-            start, end = span
-        else:
-            continue
-        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end:
-            spans.append((start, end))
-    return tuple(spans)
+    # A missed point's evidence is only its nearest passage, not something to highlight. The
+    # grader gives one ``evidence`` passage per key point; ``spans`` allows several.
+    if _status(item) is KeyPointStatus.MISSED:
+        return ()
+    raw = [*(item.get("spans") or ()), item.get("evidence")]
+    spans = [span for span in map(_span, raw) if span is not None]
+    return tuple(dict.fromkeys(spans))
 
 
 def _key_point(item: Any) -> KeyPointResult | None:
@@ -117,6 +138,7 @@ def _key_point(item: Any) -> KeyPointResult | None:
         weight=float(weight) if isinstance(weight, int | float) else 1.0,
         status=_status(item),
         spans=_spans(item),
+        contradicted=bool(item.get("contradicted", False)),
     )
 
 
@@ -127,19 +149,30 @@ def read_feedback(grade: dict[str, Any] | None) -> Feedback:
     misconceptions = []
     for item in grade.get("misconceptions") or ():
         if isinstance(item, dict):
+            sentence = item.get("sentence") or item.get("evidence")
+            if isinstance(sentence, dict):
+                evidence, span = str(sentence.get("text", "")), _span(sentence)
+            else:
+                evidence, span = str(sentence or ""), None
             misconceptions.append(
                 MisconceptionResult(
                     claim=str(item.get("claim", "")),
                     correction=str(item.get("correction", "")),
-                    evidence=str(item.get("evidence") or item.get("sentence") or ""),
+                    evidence=evidence,
+                    span=span,
                 )
             )
+    quickfire = grade.get("quickfire")
+    expected = quickfire.get("expected", "") if isinstance(quickfire, dict) else ""
     return Feedback(
         score=grade_score(grade),
         label=str(grade.get("label") or ""),
         suggested=suggested_rating(grade),
         key_points=tuple(p for p in points if p is not None),
         misconceptions=tuple(misconceptions),
+        text=str(grade.get("feedback") or ""),
+        messages=tuple(str(m) for m in grade.get("messages") or ()),
+        expected=str(expected or ""),
     )
 
 

@@ -80,15 +80,16 @@ def rating_for_score(score: float) -> Rating:
 
 
 def suggested_rating(grade: dict[str, Any] | None) -> Rating | None:
-    """The rating a grade dict suggests: its ``suggested_rating``, else one from its score."""
+    """The rating a grade dict suggests: its ``rating`` (``suggested_rating``), else by score."""
     if not grade:
         return None
-    suggestion = grade.get("suggested_rating")
-    if suggestion is not None:
-        try:
-            return Rating.parse(suggestion)
-        except ValueError:
-            pass
+    for key in ("rating", "suggested_rating"):
+        suggestion = grade.get(key)
+        if suggestion is not None:
+            try:
+                return Rating.parse(suggestion)
+            except ValueError:
+                pass
     score = grade.get("score")
     if isinstance(score, int | float) and not isinstance(score, bool):
         return rating_for_score(float(score))

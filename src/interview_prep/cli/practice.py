@@ -1,0 +1,345 @@
+"""``interview-prep practice``: the practice loop in the terminal, and ``export-history``.
+
+The loop is the web's, through :mod:`interview_prep.practice.service`: a question, a typed answer
+(several lines, ended by an empty line or Ctrl-D), the grader's feedback, and a rating that goes
+to FSRS. Plain standard input cannot redraw a countdown while the user types, so the deadline is
+shown up front and an answer submitted after it is kept and marked as timed out.
+
+Four module-level seams (``clock``, ``load_questions``, ``open_store``, ``load_grader``) are what
+tests replace to drive the loop headless.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, TextIO
+
+import typer
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..domain.questions import Difficulty, Question
+from ..errors import ConfigurationError, InvalidInputError
+from ..practice.attempts import LOCAL_USER_ID, QuestionRef
+from ..practice.clock import Clock, utc_now
+from ..practice.feedback import KeyPointStatus, highlight, read_feedback
+from ..practice.history import export_history
+from ..practice.scheduling import Rating
+from ..practice.service import (
+    Grader,
+    PracticeSettings,
+    QuestionRecordLike,
+    grade_answer,
+    rate_answer,
+    ref_of,
+    start_session,
+    submit_answer,
+)
+from ..practice.sessions import PracticeSession, SessionConfig, SessionMode
+from ..practice.store import InMemoryPracticeStore, PracticeStore
+from .context import console, err_console, state
+
+clock: Clock = utc_now
+
+
+def load_questions() -> Sequence[QuestionRecordLike]:
+    """Every current question of every bank, in bank order (filters apply later, in the queue)."""
+    from ..storage import repository
+
+    return repository.list_questions(state.database())
+
+
+def open_store() -> PracticeStore:
+    """The database's practice store; an in-memory one (with a warning) until storage has one."""
+    try:
+        from ..storage.practice import DatabasePracticeStore
+    except ModuleNotFoundError:
+        err_console.print(
+            "[yellow]Note:[/] practice history is not stored in the database yet; "
+            "this session's answers and ratings will not be kept."
+        )
+        return InMemoryPracticeStore()
+    store: PracticeStore = DatabasePracticeStore(state.database())
+    return store
+
+
+def load_grader() -> Grader:
+    """The configured grader, imported only when a session starts (it loads a model)."""
+    try:
+        from ..grading.service import grade
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("interview_prep.grading"):
+            raise
+        raise ConfigurationError(
+            "the grader is not available: interview_prep.grading.service is missing"
+        ) from None
+
+    def grade_as_dict(question: Question, answer: str) -> dict[str, Any]:
+        result: dict[str, Any] = grade(question, answer).to_dict()
+        return result
+
+    return grade_as_dict
+
+
+def _local_tz() -> tzinfo:
+    zone = clock().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def _duration(seconds: float) -> str:
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _clock_time(moment: datetime) -> str:
+    return moment.astimezone(_local_tz()).strftime("%H:%M:%S")
+
+
+def _read_answer(stream: TextIO) -> str | None:
+    """Lines up to an empty line or end of input; ``None`` if input ended before any text."""
+    lines: list[str] = []
+    while True:
+        line = stream.readline()
+        if not line:
+            return "\n".join(lines) if lines else None
+        line = line.rstrip("\r\n")
+        if not line.strip() and lines:
+            return "\n".join(lines)
+        if line.strip() or lines:
+            lines.append(line)
+
+
+def _read_rating(stream: TextIO, suggested: Rating | None) -> Rating:
+    default = suggested or Rating.GOOD
+    while True:
+        console.print(
+            f"Rate your recall: [bold]1[/] Again · [bold]2[/] Hard · [bold]3[/] Good · "
+            f"[bold]4[/] Easy  (Enter = [bold]{default.label}[/]) ",
+            end="",
+        )
+        line = stream.readline()
+        if not line or not line.strip():
+            console.print()
+            return default
+        try:
+            return Rating.parse(line)
+        except ValueError:
+            console.print(f"[red]{escape(line.strip())!s} is not a rating.[/]")
+
+
+def _show_question(session: PracticeSession, index: int, question: Question) -> None:
+    item = session.items[index]
+    subtitle = f"{escape(question.category)} · {question.difficulty.value}"
+    console.print()
+    console.print(
+        Panel(
+            escape(question.question),
+            title=f"Question {index + 1} of {len(session.items)}",
+            subtitle=subtitle,
+            title_align="left",
+        )
+    )
+    deadline = session.deadline(index)
+    if deadline is not None and item.started_at is not None:
+        limit = (deadline - item.started_at).total_seconds()
+        console.print(
+            f"⏱ {_duration(limit)} to answer: until [bold]{_clock_time(deadline)}[/]. "
+            "An answer given later is kept and marked as timed out."
+        )
+    console.print("[dim]Type your answer; finish with an empty line (or Ctrl-D).[/]")
+
+
+def _show_submitted(session: PracticeSession, index: int) -> None:
+    item = session.items[index]
+    taken = item.time_taken_s or 0.0
+    if item.timed_out:
+        console.print(
+            f"[yellow]Time's up:[/] answered after {_duration(taken)}, over the "
+            f"{_duration(session.config.time_limit_s or 0)} limit; kept and marked as timed out."
+        )
+    else:
+        console.print(f"Answered in {_duration(taken)}.")
+
+
+def _show_feedback(session: PracticeSession, index: int, question: Question) -> None:
+    item = session.items[index]
+    feedback = read_feedback(item.grade)
+    score = "–" if feedback.score is None else f"{feedback.score:.1f}/5"
+    console.print(f"\n[bold]Score {score}[/] · {escape(feedback.label)}")
+    for message in feedback.messages:
+        console.print(f"[yellow]![/] {escape(message)}")
+    if feedback.text:
+        console.print(escape(feedback.text))
+
+    answer = Text()
+    for segment in highlight(item.answer, feedback.key_points):
+        answer.append(segment.text, style="bold green underline" if segment.key_points else "")
+    model = Text(question.answer)
+    if feedback.expected:
+        model.append(f"\n\nExpected: {feedback.expected}", style="bold")
+    sides = Table(expand=True, show_lines=False)
+    sides.add_column("Your answer (covered key points highlighted)", ratio=1)
+    sides.add_column("Model answer", ratio=1)
+    sides.add_row(answer, model)
+    console.print(sides)
+
+    marks = {
+        KeyPointStatus.COVERED: "[green]✓[/]",
+        KeyPointStatus.PARTIAL: "[yellow]~[/]",
+        KeyPointStatus.MISSED: "[red]✗[/]",
+    }
+    if feedback.key_points:
+        console.print("[bold]Key points[/]")
+        for point in feedback.key_points:
+            note = " [red](contradicted)[/]" if point.contradicted else ""
+            console.print(f"  {marks[point.status]} {escape(point.text)}{note}")
+    if feedback.misconceptions:
+        console.print("[bold]Misconceptions[/]")
+        for item_wrong in feedback.misconceptions:
+            said = (
+                f'\n    you wrote: "{escape(item_wrong.evidence)}"' if item_wrong.evidence else ""
+            )
+            console.print(
+                f"  [red]✗[/] {escape(item_wrong.claim)}{said}\n"
+                f"    [green]✓[/] {escape(item_wrong.correction)}"
+            )
+    suggested = feedback.suggested.label if feedback.suggested else "none"
+    console.print(f"Suggested rating: [bold]{suggested}[/]")
+
+
+def _show_summary(session: PracticeSession) -> None:
+    summary = session.summary()
+    table = Table(title="Session summary", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Question")
+    table.add_column("Score", justify="right")
+    table.add_column("Time", justify="right")
+    table.add_column("Rating")
+    table.add_column("Weakest key points")
+    for number, item in enumerate(summary.items, start=1):
+        time = "–" if item.time_taken_s is None else _duration(item.time_taken_s)
+        table.add_row(
+            str(number),
+            escape(item.question.key),
+            "–" if item.score is None else f"{item.score:.1f}",
+            time + (" ⏱" if item.timed_out else ""),
+            item.rating.label if item.rating else "–",
+            escape("; ".join(item.weakest_key_points)),
+        )
+    console.print(table)
+    mean = "–" if summary.mean_score is None else f"{summary.mean_score:.1f}/5"
+    console.print(f"Mean score {mean} · total time {_duration(summary.total_time_s)}")
+
+
+def run_session(
+    session: PracticeSession,
+    store: PracticeStore,
+    questions: dict[QuestionRef, Question],
+    grader: Grader,
+    settings: PracticeSettings,
+    stream: TextIO,
+) -> None:
+    """Drive a session to its end (or until input ends), reading answers from ``stream``."""
+    drill = session.config.mode is SessionMode.DRILL
+    while session.current_index is not None:
+        index = session.current_index
+        question = questions[session.items[index].question]
+        session.start(clock())
+        store.save_session(session)
+        _show_question(session, index, question)
+        answer = _read_answer(stream)
+        if answer is None:
+            console.print("\nInput ended: the session is saved unfinished.")
+            return
+        submit_answer(store, session, answer, clock())
+        _show_submitted(session, index)
+        with console.status("Grading…"):
+            grade_answer(store, session, index, question, grader)
+        if drill:
+            _show_feedback(session, index, question)
+            rating = _read_rating(stream, session.items[index].suggested)
+            rate_answer(store, session, index, rating, clock(), settings=settings)
+    if not drill:
+        console.print("\n[bold]All answered: here is your feedback.[/]")
+        for index, item in enumerate(session.items):
+            if item.rating is None:
+                question = questions[item.question]
+                console.print(f"\n[bold]Question {index + 1}:[/] {escape(question.question)}")
+                _show_feedback(session, index, question)
+                rating = _read_rating(stream, item.suggested)
+                rate_answer(store, session, index, rating, clock(), settings=settings)
+    _show_summary(session)
+
+
+def practice(
+    bank: str | None = typer.Option(None, "--bank", "-b", help="Only this bank."),
+    category: list[str] | None = typer.Option(
+        None, "--category", "-c", help="Only this category (repeat for several)."
+    ),
+    difficulty: str | None = typer.Option(
+        None, "--difficulty", "-d", help="Only this difficulty: easy, medium or hard."
+    ),
+    count: int = typer.Option(5, "--count", "-n", help="Number of questions."),
+    time_limit: int | None = typer.Option(
+        None, "--time-limit", "-t", help="Seconds per question (default: no limit)."
+    ),
+    mode: str = typer.Option(
+        "drill", "--mode", "-m", help="drill: feedback after each answer; interview: at the end."
+    ),
+) -> None:
+    """Practise in the terminal: due reviews first, then new questions, graded and rated."""
+    if difficulty is not None and difficulty not in {item.value for item in Difficulty}:
+        raise InvalidInputError(f"unknown difficulty {difficulty!r}: choose easy, medium or hard")
+    if mode not in {item.value for item in SessionMode}:
+        raise InvalidInputError(f"unknown mode {mode!r}: choose drill or interview")
+    config = SessionConfig(
+        bank=bank,
+        categories=tuple(category or ()),
+        difficulty=difficulty,
+        count=count,
+        time_limit_s=time_limit,
+        mode=SessionMode(mode),
+    )
+    settings = PracticeSettings.from_config(state.config())
+    records = load_questions()
+    grader = load_grader()
+    store = open_store()
+    session = start_session(
+        store, LOCAL_USER_ID, config, records, clock(), settings=settings, tz=_local_tz()
+    )
+    questions = {ref_of(record): record.question for record in records}
+    run_session(session, store, questions, grader, settings, sys.stdin)
+
+
+def export_history_command(
+    fmt: str = typer.Option("json", "--format", "-f", help="json or csv."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (default: standard output)."
+    ),
+) -> None:
+    """Export every practice attempt and review as JSON or CSV."""
+    if fmt.lower() not in ("json", "csv"):
+        raise InvalidInputError(f"unknown format {fmt!r}: choose json or csv")
+    store = open_store()
+    text = export_history(
+        store.attempts(LOCAL_USER_ID),
+        store.review_logs(LOCAL_USER_ID),
+        fmt,
+        exported_at=clock(),
+    )
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"Wrote {escape(str(output))}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(practice)
+    app.command("export-history")(export_history_command)

@@ -1,0 +1,248 @@
+"""The practice loop as a few calls that the web pages and the terminal share.
+
+Each function takes the store and the session, does one step, and saves what changed, so a web
+handler or a CLI prompt is a parse, one call and a render. The order of writes is the point:
+an answer is saved as an attempt *before* the grader runs, and a rating reaches FSRS and the
+review log before the session is marked rated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Any, Protocol
+
+from ..domain.questions import Question
+from ..errors import NotFoundError
+from .attempts import AnswerSource, Attempt, QuestionRef
+from .clock import require_utc
+from .progress import Progress, compute_progress
+from .queue import DailyQueue, QueueFilter, build_queue, candidates_from
+from .scheduling import CardState, Rating, make_scheduler, schedule
+from .sessions import PracticeSession, SessionConfig, SessionItem
+from .store import PracticeStore
+
+Grader = Callable[[Question, str], dict[str, Any]]
+"""Grades an answer to a question and returns the result as a dict (``GradeResult.to_dict()``)."""
+
+
+class QuestionRecordLike(Protocol):
+    """A question with its bank, as ``interview_prep.storage`` lists them."""
+
+    @property
+    def bank_id(self) -> str: ...
+    @property
+    def question(self) -> Question: ...
+
+
+def ref_of(record: QuestionRecordLike) -> QuestionRef:
+    return QuestionRef(record.bank_id, record.question.id)
+
+
+@dataclass(frozen=True)
+class PracticeSettings:
+    """The spaced-repetition settings (``new_per_day``, ``desired_retention``)."""
+
+    new_per_day: int = 5
+    desired_retention: float = 0.9
+    fuzz: bool = True
+
+    @classmethod
+    def from_config(cls, config: Any) -> PracticeSettings:
+        """Read them from :class:`interview_prep.settings.Config`."""
+        return cls(
+            new_per_day=int(config.new_per_day),
+            desired_retention=float(config.desired_retention),
+        )
+
+
+def todays_queue(
+    store: PracticeStore,
+    user_id: str,
+    records: Sequence[QuestionRecordLike],
+    now: datetime,
+    *,
+    settings: PracticeSettings = PracticeSettings(),
+    tz: tzinfo = UTC,
+    where: QueueFilter | None = None,
+    limit: int | None = None,
+    fill: bool = False,
+) -> DailyQueue:
+    """Today's queue over ``records`` (every question, in bank order; see :func:`build_queue`)."""
+    candidates = candidates_from(
+        [(ref_of(r), r.question.category, r.question.difficulty.value) for r in records],
+        store.card_states(user_id),
+        store.first_seen(user_id),
+    )
+    return build_queue(
+        candidates,
+        now,
+        new_per_day=settings.new_per_day,
+        tz=tz,
+        where=where,
+        limit=limit,
+        fill=fill,
+    )
+
+
+def start_session(
+    store: PracticeStore,
+    user_id: str,
+    config: SessionConfig,
+    records: Sequence[QuestionRecordLike],
+    now: datetime,
+    *,
+    settings: PracticeSettings = PracticeSettings(),
+    tz: tzinfo = UTC,
+) -> PracticeSession:
+    """Create and save a session: due reviews, then new questions, then extra practice.
+
+    Raises:
+        InvalidInputError: no question matches the session's filters.
+    """
+    where = QueueFilter(config.bank, config.categories, config.difficulty)
+    queue = todays_queue(
+        store,
+        user_id,
+        records,
+        now,
+        settings=settings,
+        tz=tz,
+        where=where,
+        limit=config.count,
+        fill=True,
+    )
+    chosen = [(item.question, item.candidate.category) for item in queue.items]
+    session = PracticeSession.create(config, chosen, now, user_id=user_id)
+    store.save_session(session)
+    return session
+
+
+def _attempt(session: PracticeSession, item: SessionItem) -> Attempt:
+    assert item.submitted_at is not None and item.attempt_id is not None
+    return Attempt(
+        id=item.attempt_id,
+        user_id=session.user_id,
+        question=item.question,
+        category=item.category,
+        answer=item.answer,
+        submitted_at=item.submitted_at,
+        started_at=item.started_at,
+        source=item.source,
+        timed_out=item.timed_out,
+        session_id=session.id,
+    )
+
+
+def submit_answer(
+    store: PracticeStore,
+    session: PracticeSession,
+    answer: str,
+    now: datetime,
+    *,
+    source: AnswerSource = AnswerSource.TYPED,
+) -> int:
+    """Submit the current answer and save it as an ungraded attempt; returns its item index.
+
+    Raises:
+        SessionStateError: no question is being answered.
+    """
+    item = session.submit(answer, now, source=source)
+    store.save_attempt_before_grading(_attempt(session, item))
+    store.save_session(session)
+    return session.items.index(item)
+
+
+def expire_overdue(store: PracticeStore, session: PracticeSession, now: datetime) -> int | None:
+    """Submit the current draft if its time ran out unattended; returns its index, if any."""
+    item = session.expire(now)
+    if item is None:
+        return None
+    store.save_attempt_before_grading(_attempt(session, item))
+    store.save_session(session)
+    return session.items.index(item)
+
+
+def grade_answer(
+    store: PracticeStore,
+    session: PracticeSession,
+    index: int,
+    question: Question,
+    grader: Grader,
+) -> SessionItem:
+    """Grade a submitted answer and keep the result on the attempt and in the session.
+
+    If the grader fails, the attempt stays saved and ungraded; call again to retry.
+    """
+    item = session.items[index]
+    if item.attempt_id is None:
+        raise NotFoundError("this answer has not been submitted yet")
+    grade = grader(question, item.answer)
+    store.attach_grade(session.user_id, item.attempt_id, grade)
+    session.attach_grade(index, grade)
+    store.save_session(session)
+    return item
+
+
+def rate_answer(
+    store: PracticeStore,
+    session: PracticeSession,
+    index: int,
+    rating: Rating | str | None,
+    now: datetime,
+    *,
+    settings: PracticeSettings = PracticeSettings(),
+) -> CardState:
+    """Apply the chosen rating (``None``: the suggested one) to the question's FSRS card.
+
+    Raises:
+        SessionStateError: feedback not shown yet, already rated, or no rating to accept.
+    """
+    now = require_utc(now, "now")
+    item = session.items[index]
+    chosen = rating if rating is not None else item.suggested
+    if chosen is None:
+        chosen = Rating.GOOD
+    # Check the transition first (it raises if not allowed), then write the review, then save.
+    session.rate(index, chosen, now)
+    taken = item.time_taken_s
+    state, entry = schedule(
+        store.card_state(session.user_id, item.question),
+        Rating.parse(chosen),
+        now,
+        question=item.question,
+        scheduler=make_scheduler(settings.desired_retention, fuzz=settings.fuzz),
+        suggested=item.suggested,
+        attempt_id=item.attempt_id,
+        duration_ms=round(taken * 1000) if taken is not None else None,
+    )
+    store.record_review(session.user_id, state, entry)
+    store.save_session(session)
+    return state
+
+
+def load_progress(
+    store: PracticeStore,
+    user_id: str,
+    totals: Mapping[str, int],
+    now: datetime,
+    tz: tzinfo = UTC,
+) -> Progress:
+    """Every dashboard number for a user (see :func:`compute_progress`)."""
+    return compute_progress(
+        store.attempts(user_id),
+        store.review_logs(user_id),
+        store.card_states(user_id).values(),
+        totals,
+        now,
+        tz,
+    )
+
+
+def category_totals(records: Iterable[QuestionRecordLike]) -> dict[str, int]:
+    """Questions per category, in order of first appearance."""
+    totals: dict[str, int] = {}
+    for record in records:
+        totals[record.question.category] = totals.get(record.question.category, 0) + 1
+    return totals
