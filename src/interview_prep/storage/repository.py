@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain import Bank, Difficulty, Question
@@ -25,7 +25,7 @@ from .schema import BankRow, QuestionRow, QuestionTagRow
 def list_banks(db: Database) -> list[BankSummary]:
     """Every bank, by title, with its current questions counted per category."""
     with db.session() as session:
-        banks = session.scalars(select(BankRow).order_by(BankRow.title, BankRow.id)).all()
+        banks = session.scalars(select(BankRow)).all()
         per_category = session.execute(
             select(
                 QuestionRow.bank_id,
@@ -48,6 +48,8 @@ def list_banks(db: Database) -> list[BankSummary]:
     tags: dict[str, set[str]] = defaultdict(set)
     for bank_id, tag in tag_rows:
         tags[bank_id].add(tag)
+    # Sorted here rather than in SQL: collations differ between databases and locales.
+    banks = sorted(banks, key=lambda bank: (bank.title.casefold(), bank.id))
     return [_summary(bank, counts[bank.id], sorted(tags[bank.id])) for bank in banks]
 
 
@@ -325,6 +327,8 @@ def import_bank(
         # Another process stored the same bank id between our check and our insert.
         if not replace and _bank_exists(db, bank.id):
             raise _taken(bank.id) from error
+        raise BankFormatError(f"bank {bank.id!r} cannot be stored: {error.orig}") from error
+    except DataError as error:  # such as a NUL character, which PostgreSQL text cannot hold
         raise BankFormatError(f"bank {bank.id!r} cannot be stored: {error.orig}") from error
 
 

@@ -38,10 +38,10 @@ STOP_WORDS = frozenset(
 # Column weights. SQLite (bm25, per column in index order): question, answer, key points, tags.
 SQLITE_WEIGHTS = (8.0, 2.0, 4.0, 4.0)
 SNIPPET_TOKENS = 32
-HEADLINE_OPTIONS = (
-    f'StartSel="{START}", StopSel="{STOP}", MaxWords=40, MinWords=15, ShortWord=2, '
-    'MaxFragments=2, FragmentDelimiter=" … "'
-)
+HEADLINE_OPTIONS = f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, ShortWord=2'
+# PostgreSQL's parser takes "<b>" for an HTML tag and ts_headline drops it from the snippet; the
+# angle brackets are swapped for private-use characters around ts_headline and then restored.
+ANGLES = "\ue002\ue003"
 
 
 @dataclass(frozen=True)
@@ -137,20 +137,26 @@ def snippets(
         )
         marked = {pk: raw for pk, raw in rows if START in raw}
     else:
+        headline = "ts_headline('english', translate({}, '<>', :angles), query, :options)"
         rows = session.execute(
             text(
-                "SELECT pk, ts_headline('english', question, query, :options), "
-                "ts_headline('english', key_points_text, query, :options), "
-                "ts_headline('english', answer, query, :options) "
+                f"SELECT pk, {headline.format('question')}, "
+                f"{headline.format('key_points_text')}, {headline.format('answer')} "
                 "FROM questions, to_tsquery('english', :match) AS query WHERE pk IN :pks"
             ).bindparams(bindparam("pks", expanding=True)),
-            {"options": HEADLINE_OPTIONS, "match": query.tsquery(), "pks": list(pks)},
+            {
+                "angles": ANGLES,
+                "options": HEADLINE_OPTIONS,
+                "match": query.tsquery(),
+                "pks": list(pks),
+            },
         )
+        restore = str.maketrans(ANGLES, "<>")
         for pk, *headlines in rows:
             # The column with the most matches, the question text first when tied.
             best = max(headlines, key=lambda raw: raw.count(START))
             if START in best:
-                marked[pk] = best
+                marked[pk] = best.translate(restore)
     return {pk: to_safe_html(raw) for pk, raw in marked.items()}
 
 

@@ -53,14 +53,15 @@ SQLITE_SEARCH = [
 ]
 
 # Search index, PostgreSQL: a generated tsvector, weighted so that the question text counts most
-# (A), then key points and tags (B), then the model answer (C).
+# (A), then key points and tags (B), then the model answer (C). Angle brackets become spaces:
+# PostgreSQL's parser would otherwise skip "<script>" as an HTML tag, and SQLite's does not.
 POSTGRESQL_SEARCH = [
     """
     ALTER TABLE questions ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english'::regconfig, question), 'A')
-        || setweight(to_tsvector('english'::regconfig, key_points_text), 'B')
+        setweight(to_tsvector('english'::regconfig, translate(question, '<>', '  ')), 'A')
+        || setweight(to_tsvector('english'::regconfig, translate(key_points_text, '<>', '  ')), 'B')
         || setweight(to_tsvector('english'::regconfig, tags_text), 'B')
-        || setweight(to_tsvector('english'::regconfig, answer), 'C')
+        || setweight(to_tsvector('english'::regconfig, translate(answer, '<>', '  ')), 'C')
     ) STORED
     """,
     "CREATE INDEX ix_questions_search_vector ON questions USING gin (search_vector)",
