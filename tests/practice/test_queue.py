@@ -134,6 +134,11 @@ def test_limit_and_fill_top_up_with_the_soonest_due():
         ("later", "extra"),
     ]
     assert len(build_queue(candidates, NOW, new_per_day=1, limit=4).items) == 2
+    # Past the seen ones, new questions beyond today's allowance fill a session too.
+    assert names(build_queue(candidates, NOW, new_per_day=1, limit=5, fill=True))[-1] == (
+        "n2",
+        "extra",
+    )
 
 
 def test_bad_arguments():

@@ -23,7 +23,7 @@ class QueueReason(enum.StrEnum):
 
     REVIEW = "review"  # FSRS says it is due today
     NEW = "new"  # never rated, within today's allowance of new questions
-    EXTRA = "extra"  # neither: practice ahead of schedule, to fill a mock interview
+    EXTRA = "extra"  # neither (ahead of schedule, or past the new allowance): fills a session
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,8 @@ def build_queue(
         where: only questions matching this filter (the daily new limit stays global).
         limit: at most this many questions in all.
         fill: when reviews and new questions come to fewer than ``limit``, top up with other
-            questions, soonest due first (a mock interview of N questions always gets N if the
-            bank has them).
+            questions: seen ones soonest due first, then new ones beyond today's allowance (a
+            mock interview of N questions always gets N if the bank has them).
 
     Returns:
         The queue: reviews (most overdue first), new questions, then any extra ones.
@@ -149,6 +149,7 @@ def build_queue(
             (c for c in matching if c.state is not None and c.question not in chosen),
             key=lambda c: (_due(c), c.question),
         )
+        ahead += [c for c in unrated if c.question not in chosen]
         items += [QueueItem(c, QueueReason.EXTRA) for c in ahead[: limit - len(items)]]
     if limit is not None:
         items = items[:limit]

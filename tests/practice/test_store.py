@@ -1,0 +1,79 @@
+"""The in-memory practice store: the behaviour the database store must match."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from interview_prep.errors import ConflictError, NotFoundError
+from interview_prep.practice.attempts import Attempt, QuestionRef
+from interview_prep.practice.scheduling import make_scheduler, schedule
+from interview_prep.practice.sessions import PracticeSession, SessionConfig
+from interview_prep.practice.store import InMemoryPracticeStore, PracticeStore
+
+AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+Q1, Q2 = QuestionRef("ml", "q1"), QuestionRef("ml", "q2")
+
+
+def attempt(id, question, minutes, user="local"):
+    return Attempt(
+        id=id,
+        user_id=user,
+        question=question,
+        category="F",
+        answer=id,
+        submitted_at=AT + timedelta(minutes=minutes),
+    )
+
+
+@pytest.fixture
+def store() -> PracticeStore:
+    return InMemoryPracticeStore()
+
+
+def test_attempts_are_kept_before_and_after_grading(store):
+    store.save_attempt_before_grading(attempt("b", Q2, 5))
+    store.save_attempt_before_grading(attempt("a", Q1, 1))
+    store.save_attempt_before_grading(attempt("c", Q1, 9))
+    store.save_attempt_before_grading(attempt("x", Q1, 0, user="someone-else"))
+    assert [a.id for a in store.attempts("local")] == ["a", "b", "c"]
+    assert [a.id for a in store.attempts("local", Q1)] == ["a", "c"]
+    graded = store.attach_grade("local", "b", {"score": 4})
+    assert graded.score == 4 and store.attempts("local", Q2) == [graded]
+    assert store.first_seen("local") == {
+        Q1: AT + timedelta(minutes=1),
+        Q2: AT + timedelta(minutes=5),
+    }
+    with pytest.raises(ConflictError):
+        store.save_attempt_before_grading(attempt("a", Q1, 3))
+    with pytest.raises(NotFoundError):
+        store.attach_grade("local", "x", {"score": 1})
+
+
+def test_reviews_replace_the_state_and_append_to_the_log(store):
+    scheduler = make_scheduler(fuzz=False)
+    first, entry1 = schedule(None, "good", AT, question=Q1, scheduler=scheduler)
+    store.record_review("local", first, entry1)
+    second, entry2 = schedule(first, "good", first.due, question=Q1, scheduler=scheduler)
+    store.record_review("local", second, entry2)
+    other, entry3 = schedule(None, "again", AT, question=Q2, scheduler=scheduler)
+    store.record_review("someone-else", other, entry3)
+    assert store.card_state("local", Q1) == second
+    assert store.card_state("local", Q2) is None
+    assert store.card_states("local") == {Q1: second}
+    assert store.review_logs("local") == [entry1, entry2]
+    assert store.review_logs("someone-else", Q2) == [entry3]
+
+
+def test_sessions_are_copies_and_unfinished_ones_come_newest_first(store):
+    config = SessionConfig(count=1)
+    older = PracticeSession.create(config, [(Q1, "F")], AT, session_id="old")
+    newer = PracticeSession.create(config, [(Q2, "F")], AT + timedelta(hours=1), session_id="new")
+    store.save_session(older)
+    store.save_session(newer)
+    newer.start(AT)  # not saved: the store must not see it
+    assert store.load_session("local", "new").items[0].started_at is None
+    assert [s.id for s in store.unfinished_sessions("local")] == ["new", "old"]
+    assert store.load_session("local", "missing") is None
+    assert store.load_session("someone-else", "new") is None
