@@ -175,3 +175,13 @@ def test_processes_starting_at_once_do_not_fail(database_url: str, bank: Bank) -
         assert count == len(bank.questions)
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_works_across_sessions(url: str, bank: Bank) -> None:
+    db = open_database(url, sync_bundled=False)
+    try:
+        import_bank(db, bank)
+        assert list_banks(db)[0].question_count == len(bank.questions)
+    finally:
+        db.close()
