@@ -17,7 +17,8 @@ import pytest
 
 from interview_prep.cli import main
 from interview_prep.cli import practice as practice_cli
-from interview_prep.errors import ConfigurationError
+from interview_prep.domain.questions import Question
+from interview_prep.errors import ConfigurationError, InterviewPrepError
 from interview_prep.practice.attempts import LOCAL_USER_ID, QuestionRef
 from interview_prep.practice.clock import FixedClock
 from interview_prep.practice.scheduling import CardPhase, Rating
@@ -226,3 +227,44 @@ def test_a_missing_grader_is_named(monkeypatch):
     monkeypatch.setitem(sys.modules, "interview_prep.grading.service", None)
     with pytest.raises(ConfigurationError, match=r"grading\.service is missing"):
         practice_cli.load_grader()
+
+
+@pytest.fixture
+def real_grader(practice, monkeypatch):
+    """The practice runner with the real grading service, on its lexical grader (no model)."""
+    service = pytest.importorskip("interview_prep.grading.service")
+    probe = Question(id="probe", category="c", question="What?", answer="An answer.")
+    try:
+        service.grade(probe, "An answer.", grader_name="lexical")
+    except InterviewPrepError as error:  # the grader's data is still being built
+        pytest.skip(f"the lexical grader cannot load: {error.message}")
+    monkeypatch.setattr(practice_cli, "load_grader", LOAD_GRADER)
+    monkeypatch.setenv("INTERVIEW_PREP_GRADER", "lexical")
+    return practice
+
+
+LOAD_GRADER = practice_cli.load_grader
+
+
+def test_the_real_grader_feeds_feedback_and_rating(real_grader):
+    answer = (
+        "Supervised learning fits a mapping from inputs to outputs using labelled examples, "
+        "minimising a loss against known targets, for classification or regression. "
+        "Unsupervised learning has no labels and finds structure such as clusters.\n"
+    )
+    status, out, err = real_grader("practice", "-n", "1", lines=[answer, "\n", "\n"])
+    assert status == 0, err
+    assert "Key points" in out and "Suggested rating:" in out and "Rated " in out
+    (attempt,) = real_grader.store.attempts(LOCAL_USER_ID)
+    assert attempt.grade["grader"] and attempt.score is not None and attempt.score > 0
+    (review,) = real_grader.store.review_logs(LOCAL_USER_ID)
+    assert review.suggested is not None and review.rating is review.suggested
+
+
+def test_an_unknown_grader_fails_before_any_question(practice, monkeypatch):
+    pytest.importorskip("interview_prep.grading.service")
+    monkeypatch.setattr(practice_cli, "load_grader", LOAD_GRADER)
+    monkeypatch.setenv("INTERVIEW_PREP_GRADER", "no-such-grader")
+    status, out, err = practice("practice", "-n", "1", lines=["x\n", "\n"])
+    assert status == 1 and "no-such-grader" in err
+    assert "Question 1" not in out and practice.store.attempts(LOCAL_USER_ID) == []

@@ -29,7 +29,7 @@ from ..practice.attempts import LOCAL_USER_ID, QuestionRef
 from ..practice.clock import Clock, utc_now
 from ..practice.feedback import KeyPointStatus, highlight, read_feedback
 from ..practice.history import export_history
-from ..practice.scheduling import Rating
+from ..practice.scheduling import CardState, Rating
 from ..practice.service import (
     Grader,
     PracticeSettings,
@@ -69,18 +69,24 @@ def open_store() -> PracticeStore:
 
 
 def load_grader() -> Grader:
-    """The configured grader, imported only when a session starts (it loads a model)."""
+    """The configured grader (setting ``grader``), loaded before the first question."""
     try:
-        from ..grading.service import grade
+        from ..grading.service import get_grader, grade
     except ModuleNotFoundError as error:
         if not (error.name or "").startswith("interview_prep.grading"):
             raise
         raise ConfigurationError(
             "the grader is not available: interview_prep.grading.service is missing"
         ) from None
+    config = state.config()
+    name, max_chars = str(config.grader or "") or None, int(config.max_answer_chars)
+    with console.status("Loading the grader…"):
+        get_grader(name)  # an unknown name fails now, and the model loads before any answer
 
     def grade_as_dict(question: Question, answer: str) -> dict[str, Any]:
-        result: dict[str, Any] = grade(question, answer).to_dict()
+        result: dict[str, Any] = grade(
+            question, answer, grader_name=name, max_chars=max_chars
+        ).to_dict()
         return result
 
     return grade_as_dict
@@ -124,8 +130,9 @@ def _read_rating(stream: TextIO, suggested: Rating | None) -> Rating:
             end="",
         )
         line = stream.readline()
+        if not stream.isatty():
+            console.print()  # a terminal echoes the user's Enter; piped input does not
         if not line or not line.strip():
-            console.print()
             return default
         try:
             return Rating.parse(line)
@@ -213,6 +220,18 @@ def _show_feedback(session: PracticeSession, index: int, question: Question) -> 
     console.print(f"Suggested rating: [bold]{suggested}[/]")
 
 
+def _show_rated(rating: Rating, state: CardState) -> None:
+    now = clock()
+    wait = (state.due - now).total_seconds()
+    if wait < 60 * 60:
+        when = f"in {max(1, round(wait / 60))} min"
+    elif wait < 24 * 60 * 60:
+        when = f"in {round(wait / 3600)} h"
+    else:
+        when = f"on {state.due.astimezone(_local_tz()):%a %d %b}"
+    console.print(f"Rated [bold]{rating.label}[/]: next review {when}.")
+
+
 def _show_summary(session: PracticeSession) -> None:
     summary = session.summary()
     table = Table(title="Session summary", title_justify="left")
@@ -264,7 +283,8 @@ def run_session(
         if drill:
             _show_feedback(session, index, question)
             rating = _read_rating(stream, session.items[index].suggested)
-            rate_answer(store, session, index, rating, clock(), settings=settings)
+            card = rate_answer(store, session, index, rating, clock(), settings=settings)
+            _show_rated(rating, card)
     if not drill:
         console.print("\n[bold]All answered: here is your feedback.[/]")
         for index, item in enumerate(session.items):
@@ -273,7 +293,8 @@ def run_session(
                 console.print(f"\n[bold]Question {index + 1}:[/] {escape(question.question)}")
                 _show_feedback(session, index, question)
                 rating = _read_rating(stream, item.suggested)
-                rate_answer(store, session, index, rating, clock(), settings=settings)
+                card = rate_answer(store, session, index, rating, clock(), settings=settings)
+                _show_rated(rating, card)
     _show_summary(session)
 
 
