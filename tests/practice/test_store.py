@@ -1,4 +1,8 @@
-"""The in-memory practice store: the behaviour the database store must match."""
+"""The practice store contract, run on the in-memory store and on the database store.
+
+The database store (``interview_prep.storage.practice.DatabasePracticeStore(db)``) runs here on
+SQLite and PostgreSQL through the shared ``db`` fixture as soon as it exists.
+"""
 
 from __future__ import annotations
 
@@ -27,9 +31,15 @@ def attempt(id, question, minutes, user="local"):
     )
 
 
-@pytest.fixture
-def store() -> PracticeStore:
-    return InMemoryPracticeStore()
+@pytest.fixture(params=["memory", "database"])
+def store(request: pytest.FixtureRequest) -> PracticeStore:
+    if request.param == "memory":
+        return InMemoryPracticeStore()
+    storage = pytest.importorskip(
+        "interview_prep.storage.practice", reason="no database practice store yet"
+    )
+    store: PracticeStore = storage.DatabasePracticeStore(request.getfixturevalue("db"))
+    return store
 
 
 def test_attempts_are_kept_before_and_after_grading(store):
@@ -77,3 +87,10 @@ def test_sessions_are_copies_and_unfinished_ones_come_newest_first(store):
     assert [s.id for s in store.unfinished_sessions("local")] == ["new", "old"]
     assert store.load_session("local", "missing") is None
     assert store.load_session("someone-else", "new") is None
+    store.save_session(newer)  # saving again replaces
+    assert store.load_session("local", "new") == newer
+    newer.submit("done", AT + timedelta(minutes=1))
+    newer.attach_grade(0, {"score": 5, "rating": "Easy"})
+    newer.rate(0, "easy", AT + timedelta(minutes=2))
+    store.save_session(newer)
+    assert [s.id for s in store.unfinished_sessions("local")] == ["old"]
