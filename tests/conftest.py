@@ -17,15 +17,16 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, LiteralString, NoReturn
 
 import pytest
 
 from interview_prep.domain import Bank
 from interview_prep.formats.validation import validate_bank_data
-from interview_prep.storage import Database, open_database
+from interview_prep.storage import Database, import_bank, open_database
 
 POSTGRES_USER = "app"
+_database_numbers = itertools.count(1)
 
 
 def _postgres_bin() -> Path | None:
@@ -57,6 +58,24 @@ class PostgresCluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{POSTGRES_USER}@127.0.0.1:{self.port}/{database}"
+
+    def _admin(self, statement: LiteralString, name: str) -> None:
+        import psycopg
+        from psycopg import sql
+
+        admin = f"postgresql://{POSTGRES_USER}@127.0.0.1:{self.port}/postgres"
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+    def create_database(self) -> str:
+        """Create a new, empty database and return its URL."""
+        name = f"test_{os.getpid()}_{next(_database_numbers)}"
+        self._admin("CREATE DATABASE {}", name)
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by :meth:`create_database`, closing what is still connected."""
+        self._admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", url.rsplit("/", 1)[1])
 
 
 @pytest.fixture(scope="session")
@@ -95,19 +114,12 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-_database_numbers = itertools.count(1)
-
-
 @pytest.fixture
-def postgres_url(postgres_cluster: PostgresCluster) -> str:
-    """The URL of a new, empty PostgreSQL database."""
-    import psycopg
-
-    name = f"test_{os.getpid()}_{next(_database_numbers)}"
-    admin = postgres_cluster.url().replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return postgres_cluster.url(name)
+def postgres_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    url = postgres_cluster.create_database()
+    yield url
+    postgres_cluster.drop_database(url)
 
 
 @pytest.fixture
@@ -136,9 +148,7 @@ def db(database_url: str) -> Iterator[Database]:
         database.close()
 
 
-@pytest.fixture
-def bank_data() -> dict[str, Any]:
-    """A small, realistic machine-learning bank as a bank file would hold it (a fresh copy)."""
+def _sample_bank_data() -> dict[str, Any]:
     return {
         "id": "ml-basics",
         "title": "Machine learning basics",
@@ -250,6 +260,36 @@ def bank_data() -> dict[str, Any]:
 
 
 @pytest.fixture
+def bank_data() -> dict[str, Any]:
+    """A small, realistic machine-learning bank as a bank file would hold it (a fresh copy)."""
+    return _sample_bank_data()
+
+
+@pytest.fixture
 def bank(bank_data: dict[str, Any]) -> Bank:
     """A small machine-learning bank: seven questions, four categories, several on gradients."""
     return validate_bank_data(bank_data, source="test bank")
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def bank_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """A database holding ``bank``, shared by a module's read-only tests: SQLite, PostgreSQL."""
+    cluster: PostgresCluster | None = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('bank-db') / 'interview-prep.db'}"
+    else:
+        cluster = request.getfixturevalue("postgres_cluster")
+        url = cluster.create_database()
+    database = open_database(url, sync_bundled=False)
+    try:
+        import_bank(database, validate_bank_data(_sample_bank_data(), source="test bank"))
+        yield database
+    finally:
+        database.close()
+        if cluster is not None:
+            cluster.drop_database(url)

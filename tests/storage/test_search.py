@@ -61,18 +61,16 @@ HOSTILE = [
 ]
 
 
-def test_vanishing_gradient_ranks_its_question_first(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
-    hits = search(db, "vanishing gradient")
+def test_vanishing_gradient_ranks_its_question_first(bank_db: Database) -> None:
+    hits = search(bank_db, "vanishing gradient")
     assert hits[0].record.id == "vanishing-gradients"
     # The clipping answer mentions vanishing gradients too, but only in passing.
     assert [hit.record.id for hit in hits] == ["vanishing-gradients", "gradient-clipping"]
     assert hits[0].rank > hits[1].rank
 
 
-def test_question_text_weighs_more_than_the_answer(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
-    hits = search(db, "gradient")
+def test_question_text_weighs_more_than_the_answer(bank_db: Database) -> None:
+    hits = search(bank_db, "gradient")
     ids = [hit.record.id for hit in hits]
     # Four questions name gradients in the question itself; batch-norm only in its answer.
     assert set(ids[:3]) == {"vanishing-gradients", "gradient-descent", "gradient-clipping"}
@@ -80,9 +78,8 @@ def test_question_text_weighs_more_than_the_answer(db: Database, bank: Bank) -> 
     assert "precision-recall" not in ids
 
 
-def test_snippet_marks_matches(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
-    hit = search(db, "learning rate")[0]
+def test_snippet_marks_matches(bank_db: Database) -> None:
+    hit = search(bank_db, "learning rate")[0]
     assert hit.record.id == "gradient-descent"
     assert "<mark>learning</mark> <mark>rate</mark>" in hit.snippet
 
@@ -106,52 +103,46 @@ def test_snippet_escapes_html_from_the_bank(db: Database, bank: Bank) -> None:
 
 
 @pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
-def test_any_input_is_safe(db: Database, bank: Bank, query: str) -> None:
-    import_bank(db, bank)
-    hits = search(db, query)
-    assert count_questions(db, search=query) == len(list_questions(db, search=query))
+def test_any_input_is_safe(bank_db: Database, query: str) -> None:
+    hits = search(bank_db, query)
+    assert count_questions(bank_db, search=query) == len(list_questions(bank_db, search=query))
     assert len(hits) <= 7
     for hit in hits:
         assert "<script>" not in hit.snippet
 
 
-def test_operators_are_plain_words(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
+def test_operators_are_plain_words(bank_db: Database) -> None:
     # "-" and "NOT" do not exclude: the text is only words.
-    assert {hit.record.id for hit in search(db, "gradient -vanishing")} == {
+    assert {hit.record.id for hit in search(bank_db, "gradient -vanishing")} == {
         "vanishing-gradients",
         "gradient-clipping",
     }
-    assert search(db, '"vanishing gradient"')[0].record.id == "vanishing-gradients"
+    assert search(bank_db, '"vanishing gradient"')[0].record.id == "vanishing-gradients"
 
 
-def test_blank_text_finds_nothing(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
-    assert search(db, "") == []
-    assert search(db, "   \n\t") == []
-    assert search(db, "***") == []
+def test_blank_text_finds_nothing(bank_db: Database) -> None:
+    assert search(bank_db, "") == []
+    assert search(bank_db, "   \n\t") == []
+    assert search(bank_db, "***") == []
     # In a listing, a blank search is no filter at all.
-    assert len(list_questions(db, search="  ")) == 7
+    assert len(list_questions(bank_db, search="  ")) == 7
 
 
-def test_last_word_matches_as_a_prefix(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
-    assert search(db, "vanishing grad")[0].record.id == "vanishing-gradients"
-    assert search(db, "normalis")[0].record.id == "batch-norm"
-    assert [hit.record.id for hit in search(db, "precis")] == ["precision-recall"]
+def test_last_word_matches_as_a_prefix(bank_db: Database) -> None:
+    assert search(bank_db, "vanishing grad")[0].record.id == "vanishing-gradients"
+    assert search(bank_db, "normalis")[0].record.id == "batch-norm"
+    assert [hit.record.id for hit in search(bank_db, "precis")] == ["precision-recall"]
 
 
-def test_stemming_and_diacritics(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
-    assert search(db, "clipping gradients ")[0].record.id == "gradient-clipping"
-    assert search(db, "optimiser ")  # a tag: "optimisers"
+def test_stemming_and_diacritics(bank_db: Database) -> None:
+    assert search(bank_db, "clipping gradients ")[0].record.id == "gradient-clipping"
+    assert search(bank_db, "optimiser ")  # a tag: "optimisers"
 
 
-def test_key_points_and_tags_are_searched(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
-    assert [hit.record.id for hit in search(db, "exponentially ")] == ["vanishing-gradients"]
-    assert [hit.record.id for hit in search(db, "bounds update ")] == ["gradient-clipping"]
-    assert {hit.record.id for hit in search(db, "metrics ")} == {"precision-recall"}
+def test_key_points_and_tags_are_searched(bank_db: Database) -> None:
+    assert [hit.record.id for hit in search(bank_db, "exponentially ")] == ["vanishing-gradients"]
+    assert [hit.record.id for hit in search(bank_db, "bounds update ")] == ["gradient-clipping"]
+    assert {hit.record.id for hit in search(bank_db, "metrics ")} == {"precision-recall"}
 
 
 def test_search_filters(db: Database, bank: Bank) -> None:
@@ -168,19 +159,19 @@ def test_search_filters(db: Database, bank: Bank) -> None:
     ]
 
 
-def test_search_pages(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
-    everything = [hit.record.id for hit in search(db, "gradient")]
-    assert [hit.record.id for hit in search(db, "gradient", limit=2)] == everything[:2]
-    assert [hit.record.id for hit in search(db, "gradient", limit=2, offset=2)] == everything[2:4]
+def test_search_pages(bank_db: Database) -> None:
+    everything = [hit.record.id for hit in search(bank_db, "gradient")]
+    assert [hit.record.id for hit in search(bank_db, "gradient", limit=2)] == everything[:2]
+    assert [hit.record.id for hit in search(bank_db, "gradient", limit=2, offset=2)] == everything[
+        2:4
+    ]
 
 
-def test_list_questions_with_search_agrees_with_search(db: Database, bank: Bank) -> None:
-    import_bank(db, bank)
-    hits = [hit.record for hit in search(db, "gradient")]
-    assert list_questions(db, search="gradient") == hits
-    assert count_questions(db, search="gradient") == len(hits)
-    assert count_questions(db, search="vanishing", tag="rnn") == 1
+def test_list_questions_with_search_agrees_with_search(bank_db: Database) -> None:
+    hits = [hit.record for hit in search(bank_db, "gradient")]
+    assert list_questions(bank_db, search="gradient") == hits
+    assert count_questions(bank_db, search="gradient") == len(hits)
+    assert count_questions(bank_db, search="vanishing", tag="rnn") == 1
 
 
 def test_index_follows_updates_and_deletes(db: Database, bank: Bank) -> None:
