@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from interview_prep.domain import Bank
 from interview_prep.storage import Database, repository
-from interview_prep.web.app import STATIC_DIR, create_app
-from interview_prep.web.templating import HTMX_FILE, static_url
+from interview_prep.web.app import create_app
+from interview_prep.web.templating import HTMX_FILE, STATIC_DIR, static_url
 
 from .conftest import XSS_IMAGE, XSS_SCRIPT, soup
 

@@ -105,7 +105,14 @@ def test_bank_page_marks_erratum_inside_the_answer(client: TestClient) -> None:
     mark = details.select_one(".answer mark.erratum")
     assert mark is not None
     assert mark.get_text().startswith("they stop learning")
-    assert details.select_one(".erratum-note a")["href"].endswith("#errata")
+    assert mark.a is not None and mark.a["href"] == "#q-vanishing-gradients-erratum-1"
+    note = details.select_one("#q-vanishing-gradients-erratum-1")
+    assert note is not None and note.find_parent(class_="erratum-note") is not None
+    assert " ".join(note.get_text(" ", strip=True).split()) == (
+        "The model answer says they stop learning ; correct is: they learn very slowly; "
+        "they do not stop completely."
+    )
+    assert note.q is not None and note.q.get_text() == "they stop learning"
 
 
 def test_bank_page_has_labelled_search_filters_and_bulk_controls(client: TestClient) -> None:

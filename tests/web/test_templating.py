@@ -53,3 +53,8 @@ def test_category_anchor_is_a_safe_id() -> None:
 def test_doc_html_escapes_and_renders_backticks_as_code() -> None:
     html = doc_html("Use `bank/id` <here>.\n\nSecond  para.")
     assert str(html) == "<p>Use <code>bank/id</code> &lt;here&gt;.</p><p>Second para.</p>"
+
+
+def test_erratum_links_take_a_prefix_for_pages_with_many_questions() -> None:
+    html = answer_html("It is wrong.", [Erratum(quote="wrong", correction="x")], "q-a-")
+    assert soup(str(html)).select_one("mark a")["href"] == "#q-a-erratum-1"

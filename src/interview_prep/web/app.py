@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
@@ -20,8 +19,7 @@ from ..storage.database import Database, open_database
 from .cache import BankCatalog, PageCache
 from .errors import install_error_handlers
 from .routes import api, pages
-
-STATIC_DIR = Path(__file__).parent / "static"
+from .templating import STATIC_DIR
 
 # Everything the pages use is served by the app itself; nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = (

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse
 
 from ..domain.questions import Erratum
 
+STATIC_DIR = Path(__file__).parent / "static"
 HTMX_FILE = "htmx-2.0.11.min.js"
 SITE_NAME = "Interview Prep"
 
@@ -29,7 +30,7 @@ SITE_NAME = "Interview Prep"
 @cache
 def _static_version(path: str) -> str:
     """A short content hash, so that browsers may cache a static file until it changes."""
-    data = resources.files("interview_prep.web").joinpath("static", path).read_bytes()
+    data = (STATIC_DIR / path).read_bytes()
     return hashlib.sha256(data).hexdigest()[:10]
 
 
@@ -62,7 +63,7 @@ def _quote_pattern(quote_text: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(words))
 
 
-def _mark_errata(paragraph: str, errata: Iterable[Erratum]) -> Markup:
+def _mark_errata(paragraph: str, errata: Iterable[Erratum], anchor: str) -> Markup:
     spans: list[tuple[int, int, int]] = []
     for number, erratum in enumerate(errata, start=1):
         if not erratum.quote.strip():
@@ -77,21 +78,22 @@ def _mark_errata(paragraph: str, errata: Iterable[Erratum]) -> Markup:
         html += escape(paragraph[position:start])
         html += Markup(
             '<mark class="erratum" title="Erratum {0}: see the correction below">'
-            '{1}<a class="erratum-ref" href="#erratum-{0}" aria-label="Erratum {0}">'
+            '{1}<a class="erratum-ref" href="#{2}erratum-{0}" aria-label="Erratum {0}">'
             "<sup>{0}</sup></a></mark>"
-        ).format(number, paragraph[start:end])
+        ).format(number, paragraph[start:end], anchor)
         position = end
     html += escape(paragraph[position:])
     return html
 
 
-def answer_html(text: str, errata: Iterable[Erratum] = ()) -> Markup:
+def answer_html(text: str, errata: Iterable[Erratum] = (), anchor: str = "") -> Markup:
     """An answer as paragraphs, with every erratum's quoted passage marked.
 
     Args:
         text: the plain-text answer; blank lines separate paragraphs.
         errata: the question's errata; each ``quote`` found in the text is wrapped in
-            ``<mark class="erratum">`` with a link to its correction.
+            ``<mark class="erratum">`` with a link to its correction, ``#{anchor}erratum-N``.
+        anchor: prefix of the corrections' ids, for pages that show several questions.
 
     Returns:
         Escaped HTML.
@@ -100,7 +102,7 @@ def answer_html(text: str, errata: Iterable[Erratum] = ()) -> Markup:
     paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
     html = Markup()
     for paragraph in paragraphs:
-        body = _mark_errata(paragraph, errata) if errata else escape(paragraph)
+        body = _mark_errata(paragraph, errata, anchor) if errata else escape(paragraph)
         html += Markup("<p>{}</p>").format(body)
     return html
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from ...storage import repository
 from ..api_docs import endpoints
 from ..study import Filters, bank_view, question_view
-from ..templating import bank_url, render, render_text
+from ..templating import STATIC_DIR, bank_url, render, render_text
 
 router = APIRouter(include_in_schema=False)
 
@@ -83,6 +83,12 @@ def question_page(request: Request, question_id: str, bank: str | None = None) -
 
     html = request.app.state.pages.get_or_render(summary, ("question", record.ref), page)
     return HTMLResponse(html)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for this path whatever the page says (JSON responses have no <head>)."""
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.get("/docs", response_class=HTMLResponse)
