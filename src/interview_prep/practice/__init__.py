@@ -8,6 +8,7 @@ A pure core: dataclasses with ``to_dict``/``from_dict``, timezone-aware UTC date
 - :mod:`.scheduling`: ratings, card states and review logs over the ``fsrs`` package;
 - :mod:`.queue`: today's questions (due reviews, then new ones within the daily allowance);
 - :mod:`.sessions`: a mock interview's items, time limits and feedback gating;
+- :mod:`.summary`: the end-of-session table;
 - :mod:`.feedback`: what the views read from a grade;
 - :mod:`.progress` and :mod:`.charts`: dashboard numbers and their inline SVG;
 - :mod:`.history`: JSON and CSV export;

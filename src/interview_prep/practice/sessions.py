@@ -21,8 +21,8 @@ from typing import Any
 from ..errors import ConflictError, InvalidInputError
 from .attempts import LOCAL_USER_ID, AnswerSource, QuestionRef, grade_score, new_id
 from .clock import format_optional, format_utc, parse_optional, parse_utc, require_utc
-from .feedback import read_feedback
 from .scheduling import Rating, suggested_rating
+from .summary import SessionSummary, summarise
 
 FORMAT_VERSION = 1
 MAX_QUESTIONS = 100
@@ -167,53 +167,6 @@ class SessionItem:
             rating=Rating(rating) if rating else None,
             rated_at=parse_optional(data.get("rated_at")),
         )
-
-
-@dataclass(frozen=True)
-class SummaryItem:
-    question: QuestionRef
-    category: str
-    score: float | None
-    label: str
-    time_taken_s: float | None
-    timed_out: bool
-    rating: Rating | None
-    suggested: Rating | None
-    weakest_key_points: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "question": self.question.key,
-            "category": self.category,
-            "score": self.score,
-            "label": self.label,
-            "time_taken_s": self.time_taken_s,
-            "timed_out": self.timed_out,
-            "rating": self.rating.value if self.rating else None,
-            "suggested": self.suggested.value if self.suggested else None,
-            "weakest_key_points": list(self.weakest_key_points),
-        }
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    """The end-of-session table: each question's score, time and weakest key points."""
-
-    items: tuple[SummaryItem, ...]
-    mean_score: float | None
-    total_time_s: float
-    timed_out_count: int
-    weakest_key_points: tuple[str, ...]
-    """Across the session: missed or partial key points, heaviest first."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "items": [item.to_dict() for item in self.items],
-            "mean_score": self.mean_score,
-            "total_time_s": self.total_time_s,
-            "timed_out_count": self.timed_out_count,
-            "weakest_key_points": list(self.weakest_key_points),
-        }
 
 
 @dataclass
@@ -414,35 +367,7 @@ class PracticeSession:
 
     def summary(self, weakest: int = 3) -> SessionSummary:
         """Each question's score, time and ``weakest`` missed or partial key points."""
-        items = []
-        pooled: dict[str, float] = {}
-        for item in self.items:
-            feedback = read_feedback(item.grade)
-            weak = feedback.weakest(weakest)
-            for point in feedback.weakest(len(feedback.key_points)):
-                pooled[point.text] = max(pooled.get(point.text, 0.0), point.weight)
-            items.append(
-                SummaryItem(
-                    question=item.question,
-                    category=item.category,
-                    score=item.score,
-                    label=feedback.label,
-                    time_taken_s=item.time_taken_s,
-                    timed_out=item.timed_out,
-                    rating=item.rating,
-                    suggested=item.suggested,
-                    weakest_key_points=tuple(point.text for point in weak),
-                )
-            )
-        scores = [item.score for item in items if item.score is not None]
-        ranked = sorted(pooled, key=lambda text: -pooled[text])
-        return SessionSummary(
-            items=tuple(items),
-            mean_score=sum(scores) / len(scores) if scores else None,
-            total_time_s=sum(item.time_taken_s or 0.0 for item in items),
-            timed_out_count=sum(1 for item in items if item.timed_out),
-            weakest_key_points=tuple(ranked[:weakest]),
-        )
+        return summarise(self.items, weakest)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -480,6 +405,4 @@ __all__ = [
     "SessionItem",
     "SessionMode",
     "SessionStateError",
-    "SessionSummary",
-    "SummaryItem",
 ]
