@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -14,8 +15,12 @@ from interview_prep.domain import Bank
 from interview_prep.errors import ConfigurationError
 from interview_prep.storage import Database, import_bank, list_banks, open_database, upgrade
 from interview_prep.storage.bundled import sync_bundled_banks
-from interview_prep.storage.database import create_database_engine, head_revision
-from interview_prep.storage.schema import BankRow, Base
+from interview_prep.storage.database import (
+    _alembic_config,
+    create_database_engine,
+    head_revision,
+)
+from interview_prep.storage.schema import BankRow, Base, is_search_index
 
 
 def _revision(db: Database) -> str | None:
@@ -44,8 +49,7 @@ def test_upgrade_is_idempotent(database_url: str) -> None:
 
 
 def _ignore_search_index(obj: object, name: str | None, type_: str, *args: object) -> bool:
-    # The index is made by hand in the migration and not modelled: FTS5 tables, tsvector column.
-    return not (name or "").startswith(("questions_fts", "search_vector", "ix_questions_search"))
+    return not is_search_index(name)
 
 
 def test_models_match_the_migrations(db: Database) -> None:
@@ -55,6 +59,14 @@ def test_models_match_the_migrations(db: Database) -> None:
             opts={"include_object": _ignore_search_index, "compare_type": True},
         )
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_migrations_downgrade_and_upgrade_again(db: Database) -> None:
+    with db.session(write=True) as session:
+        command.downgrade(_alembic_config(session.connection()), "base")
+    with db.engine.connect() as connection:
+        assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+    assert upgrade(db.url) == head_revision()
 
 
 def test_open_database_without_migrate_leaves_an_empty_database(database_url: str) -> None:

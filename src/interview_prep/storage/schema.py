@@ -42,6 +42,11 @@ NAMING_CONVENTION = {
 ID_LENGTH = 120
 
 
+def is_search_index(name: str | None) -> bool:
+    """True for the search index's tables and columns, made by the migration but not modelled."""
+    return (name or "").startswith(("questions_fts", "search_vector", "ix_questions_search"))
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every database (SQLite stores it without an offset)."""
 
