@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import Float, Integer, Subquery, bindparam, text
 from sqlalchemy.orm import Session
 
-# Characters used to mark matches inside the database's snippet; from Unicode's private use area,
-# so they cannot be confused with anything a person wrote (and are removed from it if present).
+# Characters that mark matches in the database's snippet, from Unicode's private use area so that
+# real text does not contain them; a stray one could at worst add a (balanced, harmless) <mark>.
 START = "\ue000"
 STOP = "\ue001"
 MAX_TERMS = 16
@@ -116,15 +116,18 @@ def snippets(
 ) -> dict[int, str]:
     """Highlighted snippets (safe HTML) for the given questions, by ``pk``.
 
-    A question whose only match is outside the indexed text (a tag) may have none.
+    A question that matches by its tags only has none.
     """
     if not pks:
         return {}
-    marked: dict[int, str] = {}
+    # One snippet per text column: the question, the key points, the answer (tags make poor
+    # snippets). The column with the most matches wins, the question first when tied.
     if dialect == "sqlite":
+        # FTS5 numbers columns in index order: question 0, answer 1, key points 2, tags 3.
+        snippet = "snippet(questions_fts, {}, :start, :stop, '…', :tokens)"
         rows = session.execute(
             text(
-                "SELECT rowid, snippet(questions_fts, -1, :start, :stop, '…', :tokens) "
+                f"SELECT rowid, {snippet.format(0)}, {snippet.format(2)}, {snippet.format(1)} "
                 "FROM questions_fts WHERE questions_fts MATCH :match AND rowid IN :pks"
             ).bindparams(bindparam("pks", expanding=True)),
             {
@@ -135,7 +138,7 @@ def snippets(
                 "pks": list(pks),
             },
         )
-        marked = {pk: raw for pk, raw in rows if START in raw}
+        restore = None
     else:
         headline = "ts_headline('english', translate({}, '<>', :angles), query, :options)"
         rows = session.execute(
@@ -152,11 +155,11 @@ def snippets(
             },
         )
         restore = str.maketrans(ANGLES, "<>")
-        for pk, *headlines in rows:
-            # The column with the most matches, the question text first when tied.
-            best = max(headlines, key=lambda raw: raw.count(START))
-            if START in best:
-                marked[pk] = best.translate(restore)
+    marked: dict[int, str] = {}
+    for pk, *candidates in rows:
+        best = max(candidates, key=lambda raw: (raw or "").count(START))
+        if best and START in best:
+            marked[pk] = best.translate(restore) if restore else best
     return {pk: to_safe_html(raw) for pk, raw in marked.items()}
 
 
