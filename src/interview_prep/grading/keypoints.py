@@ -1,0 +1,149 @@
+"""Which key points an answer covers, and where: covered, partly covered or missed, with evidence.
+
+A key point is matched against each sentence of the answer twice over: by meaning (cosine of the
+embeddings, when a model is loaded) and by words (the share of the key point's terms, or of its
+content words, that the sentence uses). Either kind of evidence can carry a point, and a strong
+word match lifts a middling cosine: "weights pushed to exactly zero" should count for "L1 yields
+sparse weights" even though the wording differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..domain import KeyPoint
+from .answers import AnswerView
+from .result import Coverage, Evidence, KeyPointResult
+from .rubric import Rubric
+from .text import Span, content_keys, tokenize
+
+# Thresholds on the MiniLM cosine between a key point and one sentence of the answer. Paraphrases
+# sit around 0.6-0.85, related sentences on the same topic 0.35-0.55, unrelated ones below 0.25.
+COVERED_SIMILARITY = 0.62
+PARTLY_SIMILARITY = 0.45
+# Thresholds on the share of a key point's terms (or content words) found.
+COVERED_TERMS = 0.75
+PARTLY_TERMS = 0.4
+
+
+@dataclass(frozen=True)
+class PointMatch:
+    """The best place in the answer for one key point."""
+
+    sentence: Span | None
+    similarity: float
+    term_share: float
+    terms_found: tuple[str, ...]
+    terms_missing: tuple[str, ...]
+
+
+def point_terms(point: KeyPoint, question_keys: frozenset[str]) -> list[tuple[str, list[str]]]:
+    """The words that show a key point, as (display text, keys): its listed terms, else its
+    content words that are not already in the question."""
+    if point.terms:
+        return [
+            (term, content_keys(term) or [t.key for t in tokenize(term)]) for term in point.terms
+        ]
+    keys = list(dict.fromkeys(content_keys(point.text)))
+    kept = [key for key in keys if key not in question_keys] or keys
+    shown = {token.key: token.text for token in tokenize(point.text)}
+    return [(shown.get(key, key), [key]) for key in kept]
+
+
+def _found(term_keys: list[str], keys: set[str]) -> bool:
+    return bool(term_keys) and all(key in keys for key in term_keys)
+
+
+def match_point(index: int, point: KeyPoint, rubric: Rubric, answer: AnswerView) -> PointMatch:
+    terms = point_terms(point, rubric.keys)
+    answer_keys = set(answer.keys)
+    sentence_keys = [set(content_keys(span.text)) for span in answer.sentences]
+    similarities = np.zeros(len(answer.sentences))
+    if (
+        answer.sentence_vectors is not None
+        and rubric.key_point_vectors is not None
+        and len(answer.sentences)
+    ):
+        similarities = answer.sentence_vectors @ rubric.key_point_vectors[index]
+    best_score = -1.0
+    best: tuple[Span | None, float, float] = (None, 0.0, 0.0)
+    for position, span in enumerate(answer.sentences):
+        share = (
+            sum(_found(keys, sentence_keys[position]) for _, keys in terms) / len(terms)
+            if terms
+            else 0.0
+        )
+        similarity = float(similarities[position])
+        combined = max(similarity, 0.35 + 0.4 * share) if answer.embedded else share
+        if combined > best_score:
+            best_score = combined
+            best = (span, similarity, share)
+    found = tuple(text for text, keys in terms if _found(keys, answer_keys))
+    missing = tuple(text for text, keys in terms if not _found(keys, answer_keys))
+    best_span, similarity, share = best
+    if not answer.embedded:
+        similarity = share
+    return PointMatch(best_span, similarity, share, found, missing)
+
+
+def status_of(match: PointMatch, embedded: bool, answer_share: float) -> Coverage:
+    """Covered, partly or missed, from the best sentence and the terms of the whole answer."""
+    if embedded:
+        if match.similarity >= COVERED_SIMILARITY:
+            return Coverage.COVERED
+        if match.similarity >= PARTLY_SIMILARITY and match.term_share >= COVERED_TERMS - 0.25:
+            return Coverage.COVERED
+        if match.similarity >= PARTLY_SIMILARITY or answer_share >= PARTLY_TERMS + 0.2:
+            return Coverage.PARTLY
+        return Coverage.MISSED
+    if match.term_share >= COVERED_TERMS:
+        return Coverage.COVERED
+    if answer_share >= PARTLY_TERMS:
+        return Coverage.PARTLY
+    return Coverage.MISSED
+
+
+def assess_key_points(rubric: Rubric, answer: AnswerView) -> list[KeyPointResult]:
+    """Coverage of each of the rubric's key points by ``answer``."""
+    results = []
+    for index, point in enumerate(rubric.key_points):
+        match = match_point(index, point, rubric, answer)
+        total_terms = len(match.terms_found) + len(match.terms_missing)
+        answer_share = len(match.terms_found) / total_terms if total_terms else 0.0
+        status = status_of(match, answer.embedded, answer_share)
+        evidence = None
+        if match.sentence is not None and status is not Coverage.MISSED:
+            evidence = Evidence(
+                match.sentence.text, match.sentence.start, match.sentence.end, match.similarity
+            )
+        results.append(
+            KeyPointResult(
+                index=index,
+                text=point.text,
+                weight=point.weight,
+                status=status,
+                similarity=max(0.0, match.similarity),
+                evidence=evidence,
+                terms_found=match.terms_found,
+                terms_missing=match.terms_missing,
+            )
+        )
+    return results
+
+
+def coverage_score(results: list[KeyPointResult]) -> float:
+    """Weighted share of key points covered (partly counts half; contradicted counts nothing)."""
+    total = sum(result.weight for result in results)
+    if total <= 0:
+        return 0.0
+    gained = 0.0
+    for result in results:
+        if result.contradicted:
+            continue
+        if result.status is Coverage.COVERED:
+            gained += result.weight
+        elif result.status is Coverage.PARTLY:
+            gained += 0.5 * result.weight
+    return gained / total

@@ -1,0 +1,207 @@
+"""Grading in two steps: analyse (everything but the score's calibration), then conclude.
+
+The split lets evaluation analyse every answer once and refit the calibration per cross-validation
+fold without recomputing a single embedding.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..domain import Question
+from .answers import AnswerView, view_answer
+from .calibration import CalibrationModel
+from .embedders import Embedder
+from .features import Array, FeatureSet, best_reference, feature_names, feature_vector
+from .feedback import write_feedback
+from .keypoints import assess_key_points, coverage_score
+from .misconceptions import find_misconceptions
+from .quickfire import check_expected
+from .result import (
+    Coverage,
+    GradeResult,
+    KeyPointResult,
+    Label,
+    MisconceptionFinding,
+    QuickfireResult,
+    Rating,
+    StructureResult,
+)
+from .rubric import Rubric, RubricCache
+from .scoring import combine, label_for, rating_for
+from .structure import assess_structure
+
+EMPTY_MESSAGE = "The answer is empty: there is nothing to grade. Say what you know, even briefly."
+
+
+@dataclass
+class Analysis:
+    """Everything found about one answer, before the calibration turns features into a score."""
+
+    question: Question
+    answer: str
+    feature_set: FeatureSet
+    rubric: Rubric
+    view: AnswerView | None
+    features: Array | None
+    key_points: list[KeyPointResult]
+    misconceptions: list[MisconceptionFinding]
+    quickfire: QuickfireResult | None
+    structure: StructureResult
+    truncated: bool = False
+    messages: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    @property
+    def empty(self) -> bool:
+        return self.view is None
+
+
+def truncate(answer: str, max_chars: int) -> tuple[str, bool, list[str]]:
+    """The part of ``answer`` that is graded, whether it was cut, and the notice saying so."""
+    if max_chars <= 0 or len(answer) <= max_chars:
+        return answer, False, []
+    cut = answer[:max_chars]
+    space = cut.rfind(" ", max(0, max_chars - 200))
+    if space > 0:
+        cut = cut[:space]
+    notice = (
+        f"The answer is {len(answer):,} characters long; only the first {len(cut):,} were graded."
+    )
+    return cut, True, [notice]
+
+
+def _rubric_for_answer(rubric: Rubric, view: AnswerView, feature_set: FeatureSet) -> Rubric:
+    """In reference-only mode, key points come from the reference the answer is closest to."""
+    if not rubric.reference_only or len(rubric.references) < 2:
+        return rubric
+    chosen = rubric.references[best_reference(rubric, view, feature_set)]
+    from ..domain import KeyPoint
+
+    return dataclasses.replace(
+        rubric,
+        key_points=tuple(KeyPoint(text=unit.text) for unit in chosen.units),
+        key_point_vectors=chosen.unit_vectors,
+    )
+
+
+def analyse(
+    question: Question,
+    answer: str,
+    *,
+    embedder: Embedder | None,
+    rubrics: RubricCache,
+    max_chars: int = 20000,
+) -> Analysis:
+    """Analyse ``answer`` to ``question``: features, key points, misconceptions, checks, shape."""
+    started = time.perf_counter()
+    feature_set: FeatureSet = "embedding" if embedder is not None else "lexical"
+    text, truncated, messages = truncate(answer or "", max_chars)
+    rubric = rubrics.get(question, embedder)
+    quick = question.expected is not None
+    structure = assess_structure(question, text, quickfire=quick)
+    if not text.strip():
+        key_points = [
+            KeyPointResult(i, p.text, p.weight, Coverage.MISSED, 0.0)
+            for i, p in enumerate(rubric.key_points)
+        ]
+        return Analysis(
+            question, text, feature_set, rubric, None, None, key_points, [], None, structure,
+            truncated, [EMPTY_MESSAGE, *messages], (time.perf_counter() - started) * 1000,
+        )  # fmt: skip
+    view = view_answer(text, rubric.keys, embedder)
+    features = feature_vector(rubric, view, feature_set, embedder)
+    graded_rubric = _rubric_for_answer(rubric, view, feature_set)
+    misconceptions = find_misconceptions(graded_rubric, view)
+    contradicted = {item.key_point for item in misconceptions if item.key_point is not None}
+    key_points = [
+        dataclasses.replace(point, contradicted=point.index in contradicted)
+        for point in assess_key_points(graded_rubric, view)
+    ]
+    quickfire = check_expected(question.expected, text) if question.expected else None
+    return Analysis(
+        question, text, feature_set, graded_rubric, view, features, key_points, misconceptions,
+        quickfire, structure, truncated, messages, (time.perf_counter() - started) * 1000,
+    )  # fmt: skip
+
+
+def conclude(
+    analysis: Analysis,
+    model: CalibrationModel,
+    *,
+    grader: str,
+    extra_messages: tuple[str, ...] = (),
+) -> GradeResult:
+    """Turn an analysis into the result: calibrated score, final score, label, rating, feedback."""
+    started = time.perf_counter()
+    messages = [*extra_messages, *analysis.messages]
+    names = feature_names(analysis.feature_set)
+    if analysis.empty or analysis.features is None:
+        return GradeResult(
+            question_id=analysis.question.id,
+            score=0.0,
+            label=Label.INCORRECT,
+            rating=Rating.AGAIN,
+            feedback=write_feedback(
+                Label.INCORRECT,
+                key_points=[],
+                misconceptions=[],
+                quickfire=None,
+                structure=None,
+                reference_only=analysis.rubric.reference_only,
+                messages=messages,
+            ),
+            key_points=tuple(analysis.key_points),
+            structure=analysis.structure,
+            grader=grader,
+            reference_only=analysis.rubric.reference_only,
+            truncated=analysis.truncated,
+            messages=tuple(messages),
+            raw_score=0.0,
+            elapsed_ms=analysis.elapsed_ms,
+        )
+    if tuple(model.features) != names:
+        raise ValueError(f"calibration model expects {len(model.features)} other features")
+    calibrated = model.predict_one(analysis.features)
+    coverage = None if analysis.rubric.reference_only else coverage_score(analysis.key_points)
+    score = combine(
+        calibrated,
+        coverage=coverage,
+        quickfire=analysis.quickfire,
+        star=analysis.structure.star,
+        misconceptions=len(analysis.misconceptions),
+    )
+    label = label_for(score)
+    missed = sum(1 for p in analysis.key_points if p.status is Coverage.MISSED or p.contradicted)
+    rating = rating_for(score, misconceptions=len(analysis.misconceptions), missed_points=missed)
+    feedback = write_feedback(
+        label,
+        key_points=analysis.key_points,
+        misconceptions=analysis.misconceptions,
+        quickfire=analysis.quickfire,
+        structure=analysis.structure,
+        reference_only=analysis.rubric.reference_only,
+        messages=messages,
+    )
+    return GradeResult(
+        question_id=analysis.question.id,
+        score=score,
+        label=label,
+        rating=rating,
+        feedback=feedback,
+        key_points=tuple(analysis.key_points),
+        misconceptions=tuple(analysis.misconceptions),
+        quickfire=analysis.quickfire,
+        structure=analysis.structure,
+        grader=grader,
+        reference_only=analysis.rubric.reference_only,
+        truncated=analysis.truncated,
+        messages=tuple(messages),
+        features=dict(zip(names, (float(v) for v in np.asarray(analysis.features)), strict=True)),
+        raw_score=calibrated,
+        elapsed_ms=analysis.elapsed_ms + (time.perf_counter() - started) * 1000,
+    )

@@ -1,0 +1,77 @@
+"""From the calibrated score and the findings to the final score, its label and an FSRS rating.
+
+The calibrated score measures closeness to the reference answers. When a question has a rubric, the
+share of its key points covered counts as much; an exact quick-fire check outweighs both; a stated
+wrong claim costs a point each (an interviewer would stop at it); and a behavioral answer is also
+judged on its STAR shape.
+"""
+
+from __future__ import annotations
+
+from .result import Label, QuickfireResult, Rating, StarResult
+
+RUBRIC_WEIGHT = 0.5
+"""Weight of key-point coverage against the calibrated score, for hand-written key points."""
+STAR_WEIGHT = 0.3
+MISCONCEPTION_PENALTY = 1.0
+MAX_PENALTY = 2.5
+CAP_WITH_MISCONCEPTION = 3.5
+
+STRONG = 4.0
+ACCEPTABLE = 2.75
+WEAK = 1.25
+
+
+def combine(
+    calibrated: float,
+    *,
+    coverage: float | None,
+    quickfire: QuickfireResult | None,
+    star: StarResult | None,
+    misconceptions: int,
+) -> float:
+    """The final 0-5 score.
+
+    Args:
+        calibrated: the calibration model's score (0-5).
+        coverage: weighted share of hand-written key points covered (None in reference-only mode).
+        quickfire: the exact check of a quick-fire question, if it has one.
+        star: the STAR parts of a behavioral answer, if it is one.
+        misconceptions: how many wrong claims were found.
+    """
+    score = calibrated
+    if coverage is not None:
+        score = (1 - RUBRIC_WEIGHT) * calibrated + RUBRIC_WEIGHT * 5.0 * coverage
+    if star is not None:
+        parts = [star.situation, star.task, star.action, star.result, star.quantified]
+        score = (1 - STAR_WEIGHT) * score + STAR_WEIGHT * 5.0 * sum(parts) / len(parts)
+    if quickfire is not None:
+        if quickfire.passed:
+            score = 4.5 + 0.1 * score
+        else:
+            score = min(score, 0.5 + 3.5 * quickfire.fraction)
+    if misconceptions:
+        score -= min(MAX_PENALTY, MISCONCEPTION_PENALTY * misconceptions)
+        score = min(score, CAP_WITH_MISCONCEPTION)
+    return max(0.0, min(5.0, score))
+
+
+def label_for(score: float) -> Label:
+    if score >= STRONG:
+        return Label.STRONG
+    if score >= ACCEPTABLE:
+        return Label.ACCEPTABLE
+    if score >= WEAK:
+        return Label.WEAK
+    return Label.INCORRECT
+
+
+def rating_for(score: float, *, misconceptions: int, missed_points: int) -> Rating:
+    """The spaced-repetition rating a learner would give themselves for this answer."""
+    if score < 1.5:
+        return Rating.AGAIN
+    if score < 3.0 or misconceptions:
+        return Rating.HARD
+    if score >= 4.25 and missed_points == 0:
+        return Rating.EASY
+    return Rating.GOOD
