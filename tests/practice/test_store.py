@@ -1,20 +1,26 @@
 """The practice store contract, run on the in-memory store and on the database store.
 
-The database store (``interview_prep.storage.practice.DatabasePracticeStore(db)``) runs here on
-SQLite and PostgreSQL through the shared ``db`` fixture as soon as it exists.
+The database store (``interview_prep.storage.practice.DatabasePracticeStore``) runs on SQLite and
+PostgreSQL, opened from the URLs that the shared ``db`` fixture uses (pytest cannot request the
+parametrized ``db`` from inside another fixture's parameter), with bank ``ml`` stored so that the
+questions referred to exist.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from interview_prep.errors import ConflictError, NotFoundError
+from interview_prep.formats.validation import validate_bank_data
 from interview_prep.practice.attempts import Attempt, QuestionRef
 from interview_prep.practice.scheduling import make_scheduler, schedule
 from interview_prep.practice.sessions import PracticeSession, SessionConfig
 from interview_prep.practice.store import InMemoryPracticeStore, PracticeStore
+from interview_prep.storage import import_bank, open_database
+from interview_prep.storage.practice import DatabasePracticeStore
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 Q1, Q2 = QuestionRef("ml", "q1"), QuestionRef("ml", "q2")
@@ -31,15 +37,23 @@ def attempt(id, question, minutes, user="local"):
     )
 
 
-@pytest.fixture(params=["memory", "database"])
-def store(request: pytest.FixtureRequest) -> PracticeStore:
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest) -> Iterator[PracticeStore]:
     if request.param == "memory":
-        return InMemoryPracticeStore()
-    storage = pytest.importorskip(
-        "interview_prep.storage.practice", reason="no database practice store yet"
-    )
-    store: PracticeStore = storage.DatabasePracticeStore(request.getfixturevalue("db"))
-    return store
+        yield InMemoryPracticeStore()
+        return
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    db = open_database(url, sync_bundled=False)
+    try:
+        questions = [
+            {"id": ref.question_id, "category": "F", "question": "?", "answer": "!"}
+            for ref in (Q1, Q2)
+        ]
+        bank = {"id": "ml", "title": "ML", "questions": questions}
+        import_bank(db, validate_bank_data(bank, source="test"))
+        yield DatabasePracticeStore(db)
+    finally:
+        db.close()
 
 
 def test_attempts_are_kept_before_and_after_grading(store):

@@ -18,6 +18,7 @@ from ..errors import BankFormatError, ConflictError, InvalidInputError, NotFound
 from . import search as fulltext
 from .bank_writer import write_bank
 from .database import Database
+from .practice import delete_sessions_of_bank
 from .records import BankSummary, ImportResult, QuestionRecord, SearchHit
 from .schema import BankRow, QuestionRow, QuestionTagRow
 
@@ -348,9 +349,10 @@ def _taken(bank_id: str) -> ConflictError:
 
 
 def delete_bank(db: Database, bank_id: str) -> None:
-    """Delete a bank and all its questions.
+    """Delete a bank, all its questions, and all practice of them (attempts, reviews, sessions).
 
-    A bundled bank comes back, in its shipped version, the next time the app starts.
+    A bundled bank comes back, in its shipped version, the next time the app starts; its
+    practice history does not.
 
     Raises:
         NotFoundError: no bank has this id.
@@ -359,3 +361,6 @@ def delete_bank(db: Database, bank_id: str) -> None:
         deleted = session.execute(delete(BankRow).where(BankRow.id == bank_id))
         if not getattr(deleted, "rowcount", 0):
             raise NotFoundError(f"no bank {bank_id!r}")
+        # Attempts, card states and reviews go by foreign-key cascade; sessions keep their
+        # questions in JSON, out of the cascade's reach.
+        delete_sessions_of_bank(session, bank_id)

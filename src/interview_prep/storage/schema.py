@@ -7,8 +7,8 @@ generated ``search_vector`` column on PostgreSQL, both made by the migration and
 
 A question is known to the rest of the app by ``(bank_id, question_id)``; that pair never changes
 meaning, because banks are updated in place (rows kept, dropped questions retired). ``pk`` is an
-internal integer key that the full-text index needs; tables added later (users' attempts, review
-state) should reference ``(bank_id, question_id)``.
+internal integer key that the full-text index needs; the practice tables (attempts, card states,
+review logs) reference ``(bank_id, question_id)`` instead, so they survive any bank update.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -144,3 +146,108 @@ class QuestionTagRow(Base):
         ForeignKey("questions.pk", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, index=True)
+
+
+# Practice: what each user did with the questions (read and written by :mod:`.practice`).
+#
+# The practice rows of a question are deleted with it (ON DELETE CASCADE). A question row is only
+# ever deleted with its whole bank, because bank updates (bundled or by the user) keep every row
+# and retire the dropped ones; so the cascade removes history only when a user deletes a bank,
+# and then it must go: kept, it would point at nothing, and importing another bank of the same id
+# would silently adopt another bank's history.
+
+
+def _question_key() -> tuple[ForeignKeyConstraint, Index]:
+    """The foreign key to the question, and the index its cascade needs to find the rows."""
+    return (
+        ForeignKeyConstraint(
+            ["bank_id", "question_id"],
+            ["questions.bank_id", "questions.question_id"],
+            ondelete="CASCADE",
+        ),
+        Index(None, "bank_id", "question_id"),
+    )
+
+
+class AttemptRow(Base):
+    """One answer by one user, saved before grading; ``grade`` is ``None`` until graded."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        *_question_key(),
+        Index(None, "user_id", "submitted_at"),
+        Index(None, "user_id", "bank_id", "question_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    """Made by the caller (the session item's attempt id), so a retry cannot save it twice."""
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    category: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime]
+    timed_out: Mapped[bool] = mapped_column(default=False)
+    session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    grade: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    """The grader's result (``GradeResult.to_dict()``); SQL NULL until graded."""
+
+
+class CardStateRow(Base):
+    """One user's FSRS card for one question; ``due``, ``reps`` and ``lapses`` repeat parts of it
+    for the queue and the progress page."""
+
+    __tablename__ = "card_states"
+    __table_args__ = (*_question_key(), Index(None, "user_id", "due"))
+
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    card: Mapped[dict[str, Any]]
+    due: Mapped[datetime]
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReviewLogRow(Base):
+    """One rating of one question (a ``ReviewLogEntry``), kept to optimise FSRS later."""
+
+    __tablename__ = "review_logs"
+    __table_args__ = (
+        *_question_key(),
+        Index(None, "user_id", "reviewed_at"),
+        UniqueConstraint("id"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """Insertion order, which breaks ties between reviews made in the same instant."""
+    id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    """The entry's own id; unique, so a repeated request cannot log one review twice."""
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    card_id: Mapped[int] = mapped_column(BigInteger)
+    rating: Mapped[str] = mapped_column(String(10))
+    reviewed_at: Mapped[datetime]
+    phase_before: Mapped[str | None] = mapped_column(String(20))
+    due_before: Mapped[datetime | None]
+    due_after: Mapped[datetime]
+    suggested: Mapped[str | None] = mapped_column(String(10))
+    attempt_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PracticeSessionRow(Base):
+    """A practice session as ``PracticeSession.to_dict()`` wrote it, to resume or summarise."""
+
+    __tablename__ = "practice_sessions"
+    __table_args__ = (Index(None, "user_id", "finished", "created_at"),)
+
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    data: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished: Mapped[bool] = mapped_column(default=False)
