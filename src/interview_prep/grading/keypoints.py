@@ -26,6 +26,7 @@ PARTLY_SIMILARITY = 0.45
 # Thresholds on the share of a key point's terms (or content words) found.
 COVERED_TERMS = 0.75
 PARTLY_TERMS = 0.4
+TERMS_FOR_FULL_EVIDENCE = 2
 
 
 @dataclass(frozen=True)
@@ -43,23 +44,39 @@ def point_terms(point: KeyPoint, question_keys: frozenset[str]) -> list[tuple[st
     """The words that show a key point, as (display text, keys): its listed terms, else its
     content words that are not already in the question."""
     if point.terms:
-        return [
-            (term, content_keys(term) or [t.key for t in tokenize(term)]) for term in point.terms
-        ]
+        return [(term, [t.key for t in tokenize(term)]) for term in point.terms]
     keys = list(dict.fromkeys(content_keys(point.text)))
     kept = [key for key in keys if key not in question_keys] or keys
     shown = {token.key: token.text for token in tokenize(point.text)}
     return [(shown.get(key, key), [key]) for key in kept]
 
 
-def _found(term_keys: list[str], keys: set[str]) -> bool:
-    return bool(term_keys) and all(key in keys for key in term_keys)
+def _found(term_keys: list[str], keys: list[str]) -> bool:
+    """Whether the term's keys occur, in order and next to each other, in ``keys``."""
+    if not term_keys or term_keys[0] not in keys:
+        return False
+    size = len(term_keys)
+    if size == 1:
+        return True
+    return any(keys[i : i + size] == term_keys for i in range(len(keys) - size + 1))
+
+
+def _share(terms: list[tuple[str, list[str]]], keys: list[str]) -> float:
+    """How well a set of words shows a key point's terms (0-1).
+
+    Listed terms are alternatives (spellings, synonyms, examples), so two of them found is full
+    evidence; content words taken from the key point's text must mostly all be there.
+    """
+    if not terms:
+        return 0.0
+    found = sum(_found(term_keys, keys) for _, term_keys in terms)
+    return min(1.0, found / min(len(terms), TERMS_FOR_FULL_EVIDENCE))
 
 
 def match_point(index: int, point: KeyPoint, rubric: Rubric, answer: AnswerView) -> PointMatch:
     terms = point_terms(point, rubric.keys)
-    answer_keys = set(answer.keys)
-    sentence_keys = [set(content_keys(span.text)) for span in answer.sentences]
+    answer_keys = [token.key for token in answer.tokens]
+    sentence_keys = [[token.key for token in tokenize(span.text)] for span in answer.sentences]
     similarities = np.zeros(len(answer.sentences))
     if (
         answer.sentence_vectors is not None
@@ -70,11 +87,7 @@ def match_point(index: int, point: KeyPoint, rubric: Rubric, answer: AnswerView)
     best_score = -1.0
     best: tuple[Span | None, float, float] = (None, 0.0, 0.0)
     for position, span in enumerate(answer.sentences):
-        share = (
-            sum(_found(keys, sentence_keys[position]) for _, keys in terms) / len(terms)
-            if terms
-            else 0.0
-        )
+        share = _share(terms, sentence_keys[position])
         similarity = float(similarities[position])
         combined = max(similarity, 0.35 + 0.4 * share) if answer.embedded else share
         if combined > best_score:
@@ -110,8 +123,7 @@ def assess_key_points(rubric: Rubric, answer: AnswerView) -> list[KeyPointResult
     results = []
     for index, point in enumerate(rubric.key_points):
         match = match_point(index, point, rubric, answer)
-        total_terms = len(match.terms_found) + len(match.terms_missing)
-        answer_share = len(match.terms_found) / total_terms if total_terms else 0.0
+        answer_share = _share(point_terms(point, rubric.keys), [t.key for t in answer.tokens])
         status = status_of(match, answer.embedded, answer_share)
         evidence = None
         if match.sentence is not None and status is not Coverage.MISSED:

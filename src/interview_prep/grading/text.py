@@ -33,15 +33,16 @@ class Token:
 
     @property
     def key(self) -> str:
-        """What two tokens must share to count as the same word: the stem of the lemma."""
-        return stem(self.lemma)
+        """What two tokens must share to count as the same word (see :func:`word_key`)."""
+        return word_key(self.text)
 
 
-# A token is a word (letters/digits, inner hyphens, apostrophes and dots as in "e.g" or "L2") or a
-# number such as 1e-3, 0.001, 10^-3 or 1,000.
+# A token is a word (letters and digits, inner apostrophes and dots as in "e.g" or "L2") or a number
+# such as 1e-3, 0.001, 10^-3 or 1,000. Hyphens split words, so that "cross-validation" and
+# "cross validation" give the same keys.
 _TOKEN = re.compile(
     r"\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?(?:\^\{?[-+]?\d+\}?)?%?"
-    r"|[^\W_](?:[\w]|['’.-](?=[^\W_]))*",
+    r"|[^\W_](?:[\w]|['’.](?=[^\W_]))*",
     re.UNICODE,
 )
 
@@ -121,6 +122,20 @@ def _british_to_american(word: str) -> str:
     if word.endswith("our") and word[:-3] in {"behavi", "col", "flav", "hon", "lab", "neighb"}:
         return word[:-3] + "or"
     return word
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """The matching key of a word: irregular forms mapped, American spelling, Snowball stem.
+
+    "making", "makes" and "make" share a key, as do "regularisation" and "regularized".
+    """
+    lowered = word.lower().replace("’", "'")
+    if lowered in _IRREGULAR or lowered.endswith("n't"):
+        return stem(lemma(lowered))
+    if lowered.endswith("'s"):
+        lowered = lowered[:-2]
+    return stem(_british_to_american(lowered))
 
 
 @lru_cache(maxsize=65536)
