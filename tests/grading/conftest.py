@@ -1,4 +1,4 @@
-"""Fixtures for the grading tests: a fake embedder registered like a real one, and small questions."""
+"""Grading fixtures: a fake embedder registered like a real one, and small questions."""
 
 from __future__ import annotations
 
@@ -56,9 +56,10 @@ def regularization_question() -> Question:
         category="Fundamentals",
         question="What is the difference between L1 and L2 regularization?",
         answer=(
-            "L1 regularization adds the sum of absolute weights to the loss and drives many weights "
-            "to exactly zero, giving sparse models. L2 regularization adds the sum of squared "
-            "weights and shrinks all weights smoothly towards zero without making them exactly zero."
+            "L1 regularization adds the sum of absolute weights to the loss and drives many "
+            "weights to exactly zero, giving sparse models. L2 regularization adds the sum of "
+            "squared weights and shrinks all weights smoothly towards zero without making them "
+            "exactly zero."
         ),
         key_points=(
             KeyPoint(
@@ -68,7 +69,8 @@ def regularization_question() -> Question:
                 terms=("absolute", "sparse", "exactly zero", "feature selection"),
             ),
             KeyPoint(
-                "L2 penalises the squared weights and shrinks them smoothly without making them zero",
+                "L2 penalises the squared weights and shrinks them smoothly without making them "
+                "zero",
                 weight=1.5,
                 terms=("squared", "shrink", "weight decay"),
             ),

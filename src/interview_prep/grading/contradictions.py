@@ -183,11 +183,13 @@ def opposite_polarity(clause: Clause, point: PointWords, question_keys: frozense
     return disagree > agree
 
 
-def _context(tokens: list[Token], start: int, end: int) -> set[str]:
-    """Content keys right before and after a character span (the words a number goes with)."""
+def _context(tokens: list[Token], start: int, end: int) -> str | None:
+    """The word a number goes with: the nearest content word before it, else the one after."""
     before = [t for t in tokens if t.end <= start and is_content(t) and t.text[0].isalpha()]
+    if before:
+        return before[-1].key
     after = [t for t in tokens if t.start >= end and is_content(t) and t.text[0].isalpha()]
-    return {t.key for t in before[-2:]} | {t.key for t in after[:2]}
+    return after[0].key if after else None
 
 
 def different_number(sentence: str, point: KeyPoint) -> str | None:
@@ -208,6 +210,6 @@ def different_number(sentence: str, point: KeyPoint) -> str | None:
         ):
             continue  # the right number is there
         for given in given_numbers:
-            if context & _context(tokens, given.start, given.end):
+            if context is not None and context == _context(tokens, given.start, given.end):
                 return f"gives {given.text} where the key point has {expected.text}"
     return None

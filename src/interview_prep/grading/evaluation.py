@@ -306,6 +306,7 @@ def cross_validate(
     l2: float = 10.0,
     keep_results: bool = False,
     analysed: tuple[list[Analysis], list[float]] | None = None,
+    by_dataset: bool = True,
 ) -> EvalReport:
     """K-fold cross-validation by question, calibration refitted on the training folds only.
 
@@ -318,6 +319,7 @@ def cross_validate(
         l2: ridge penalty of the calibration.
         keep_results: keep each answer's held-out result in the report.
         analysed: analyses and latencies computed before, to reuse.
+        by_dataset: fit one calibration per ``dataset`` of the file (when it has several).
     """
     lookup = question_for or BenchmarkItem.as_question
     if analysed is None:
@@ -336,21 +338,28 @@ def cross_validate(
     predicted = np.zeros(len(items))
     labels: list[str] = [""] * len(items)
     held_out: list[GradeResult | None] = [None] * len(items)
+    datasets = np.array([item.dataset for item in items])
+    # A file that mixes datasets (SemEval: Beetle and SciEntsBank) gets one calibration per
+    # dataset family, each fitted on that family's training questions only.
+    families = sorted(set(datasets)) if by_dataset else [None]
     for test in question_folds(groups, folds, seed):
-        train = ~test & np.array(usable)
-        model: CalibrationModel = fit(matrix[train], target[train], names, l2=l2)
-        train_scores = model.predict(matrix[train])
-        scale = None
-        if has_labels:
-            train_labels = [items[int(i)].label or "" for i in np.flatnonzero(train)]
-            scale = fit_label_scale(train_scores, train_labels, order)
-        for position in np.flatnonzero(test):
-            index = int(position)
-            result = grader.conclude(analyses[index], model)
-            held_out[index] = result
-            predicted[index] = result.score
-            if scale is not None:
-                labels[index] = scale.label(result.score)
+        for family in families:
+            in_family = np.ones(len(items), bool) if family is None else datasets == family
+            train = ~test & np.array(usable) & in_family
+            if train.sum() < 2:
+                train = ~test & np.array(usable)
+            model: CalibrationModel = fit(matrix[train], target[train], names, l2=l2)
+            scale = None
+            if has_labels:
+                train_labels = [items[int(i)].label or "" for i in np.flatnonzero(train)]
+                scale = fit_label_scale(model.predict(matrix[train]), train_labels, order)
+            for position in np.flatnonzero(test & in_family):
+                index = int(position)
+                result = grader.conclude(analyses[index], model)
+                held_out[index] = result
+                predicted[index] = result.score
+                if scale is not None:
+                    labels[index] = scale.label(result.score)
     report = metrics(items, list(predicted), labels if has_labels else None, latencies)
     report.cv_folds = folds
     if keep_results:

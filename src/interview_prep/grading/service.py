@@ -28,6 +28,12 @@ logger = logging.getLogger(__name__)
 AUTO = "auto"
 
 
+def _loaded_embedding_grader() -> Grader:
+    grader = EmbeddingGrader()
+    grader.load()  # a missing model fails here, when the grader is asked for, not mid-answer
+    return grader
+
+
 def _auto() -> Grader:
     try:
         grader = EmbeddingGrader()
@@ -39,7 +45,7 @@ def _auto() -> Grader:
 
 
 def _register_builtins() -> None:
-    register_grader("embedding", EmbeddingGrader)
+    register_grader("embedding", _loaded_embedding_grader)
     register_grader("lexical", LexicalGrader)
     register_grader(AUTO, _auto)
 

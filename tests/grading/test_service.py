@@ -1,0 +1,164 @@
+"""The service end to end, with the real model, a fake embedder, and the lexical fallback."""
+
+import json
+import sys
+import time
+
+import pytest
+
+from interview_prep.domain import Question
+from interview_prep.errors import ConfigurationError
+from interview_prep.grading import embedders, service
+from interview_prep.grading.graders import EmbeddingGrader, register_grader, unregister_grader
+from interview_prep.grading.result import Coverage, Label, Rating
+
+GOOD = (
+    "L1 adds the absolute value of the weights to the loss and drives many weights to exactly "
+    "zero, so the model is sparse and does feature selection. L2 adds the squared weights and "
+    "shrinks them smoothly towards zero without making them exactly zero. In Bayesian terms L2 "
+    "is a Gaussian prior and L1 a Laplace prior."
+)
+
+
+def test_a_good_answer_scores_high_and_serialises(regularization_question):
+    result = service.grade(regularization_question, GOOD, grader_name="embedding")
+    assert result.score >= 4.0 and result.label is Label.STRONG
+    assert result.rating in (Rating.GOOD, Rating.EASY)
+    assert all(point.status is Coverage.COVERED for point in result.key_points)
+    assert result.misconceptions == ()
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["score"] == round(result.score, 2)
+    assert data["key_points"][0]["evidence"]["text"] in GOOD
+    assert "You covered" in result.feedback
+
+
+def test_a_misconception_costs_points_and_is_explained(regularization_question):
+    answer = "L2 regularization drives weights to exactly zero. L1 adds absolute weights."
+    result = service.grade(regularization_question, answer, grader_name="embedding")
+    assert result.score < 2.5
+    assert result.misconceptions[0].sentence.text.startswith("L2 regularization drives")
+    assert result.key_points[1].contradicted
+    assert result.misconceptions[0].correction in result.feedback
+    assert result.rating in (Rating.AGAIN, Rating.HARD)
+
+
+def test_an_empty_answer_scores_zero_with_a_message(regularization_question):
+    for answer in ("", "   \n"):
+        result = service.grade(regularization_question, answer)
+        assert result.score == 0 and result.rating is Rating.AGAIN
+        assert "empty" in result.messages[0]
+
+
+def test_a_100kb_answer_is_truncated_with_a_notice_and_stays_fast(regularization_question):
+    answer = (GOOD + " ") * (100_000 // len(GOOD))
+    service.grade(regularization_question, GOOD)  # warm up
+    started = time.perf_counter()
+    result = service.grade(regularization_question, answer, max_chars=20_000)
+    elapsed = time.perf_counter() - started
+    assert result.truncated
+    assert any("only the first" in message for message in result.messages)
+    assert elapsed < 3.0
+
+
+def test_other_languages_emoji_and_html_are_text(regularization_question):
+    for answer in (
+        "La régularisation L1 met des poids à zéro. 😀",
+        "<script>alert('x')</script> L1 makes <b>sparse</b> weights",
+        "正则化 L1 L2 🤖🤖🤖",
+    ):
+        result = service.grade(regularization_question, answer)
+        assert 0 <= result.score <= 5
+        json.dumps(result.to_dict())
+    html = service.grade(regularization_question, "<b>L1</b> gives exactly zero weights")
+    assert any(p.evidence and "<b>L1</b>" in p.evidence.text for p in html.key_points), (
+        "HTML is kept as text in the evidence"
+    )
+
+
+def test_quickfire_checks_decide_the_score(number_question, names_question, expansion_question):
+    right = service.grade(number_question, "1e-3")
+    assert right.quickfire and right.quickfire.passed and right.score >= 4.5
+    assert right.quickfire.accepted == ("1e-3",)
+    wrong = service.grade(number_question, "0.1")
+    assert not wrong.quickfire.passed and wrong.score <= 1.0
+    assert service.grade(names_question, "Adam and RMSProp").quickfire.passed
+    half = service.grade(names_question, "Adam")
+    assert not half.quickfire.passed and half.quickfire.fraction == 0.5
+    assert service.grade(expansion_question, "long short-term memory").score >= 4.5
+
+
+def test_behavioral_answers_get_a_star_check(behavioral_question):
+    answer = (
+        "At my last job our team disagreed about the data pipeline. I was responsible for the "
+        "training jobs. I talked to my teammate, proposed a benchmark and we ran both designs. "
+        "As a result, we reduced training time by 30%."
+    )
+    result = service.grade(behavioral_question, answer)
+    assert result.structure.star.missing == []
+    vague = service.grade(behavioral_question, "I always get along with everyone.")
+    assert vague.score < result.score
+    assert "STAR: add" in vague.feedback
+
+
+def test_reference_only_mode_derives_key_points():
+    question = Question(
+        id="salt",
+        category="Science",
+        question="How did you separate the salt from the water?",
+        answer="The water was evaporated, leaving the salt.",
+        references=("We let the water evaporate and the salt stayed behind.",),
+    )
+    good = service.grade(question, "Let the water evaporate and the salt is left behind.")
+    bad = service.grade(question, "We used a magnet.")
+    assert good.reference_only and len(good.key_points) >= 1
+    assert good.score > bad.score + 1
+
+
+def test_a_fake_embedder_plugs_in_like_the_real_one(fake_embedder, regularization_question):
+    register_grader("fake", lambda: EmbeddingGrader("fake-hashing"))
+    try:
+        result = service.grade(regularization_question, GOOD, grader_name="fake")
+        assert fake_embedder.calls > 0
+        assert result.grader == "embedding"
+        assert 0 <= result.score <= 5
+        calls = fake_embedder.calls
+        service.grade(regularization_question, "Another answer.", grader_name="fake")
+        assert fake_embedder.calls == calls + 1, "the rubric's embeddings are cached"
+    finally:
+        unregister_grader("fake")
+
+
+def test_without_the_model_package_auto_falls_back_to_lexical(monkeypatch, regularization_question):
+    monkeypatch.setitem(sys.modules, embedders.MODEL_PACKAGE, None)
+    monkeypatch.setattr(embedders, "_instances", {})
+    service.clear_graders()
+    try:
+        result = service.grade(regularization_question, GOOD, grader_name="auto")
+        assert result.grader == "lexical"
+        assert "unavailable" in result.messages[0] and "word overlap" in result.feedback
+        assert result.score > 3
+        with pytest.raises(ConfigurationError):
+            service.get_grader("embedding")
+    finally:
+        service.clear_graders()
+
+
+def test_a_model_that_fails_at_run_time_still_gives_a_grade(monkeypatch, regularization_question):
+    class Broken:
+        name = "broken"
+
+        def embed(self, texts):
+            raise RuntimeError("onnxruntime exploded")
+
+    register_grader("broken", lambda: EmbeddingGrader(Broken()))
+    try:
+        result = service.grade(regularization_question, GOOD, grader_name="broken")
+        assert result.grader == "lexical"
+        assert "RuntimeError" in result.messages[0]
+    finally:
+        unregister_grader("broken")
+
+
+def test_unknown_grader_names_are_configuration_errors(regularization_question):
+    with pytest.raises(ConfigurationError, match="unknown grader"):
+        service.grade(regularization_question, GOOD, grader_name="nope")
