@@ -54,6 +54,14 @@ def list_banks(db: Database) -> list[BankSummary]:
     return [_summary(bank, counts[bank.id], sorted(tags[bank.id])) for bank in banks]
 
 
+def banks_revision(db: Database) -> tuple[int, str]:
+    """A value that changes whenever a bank is added, changed or deleted; one cheap query, for
+    caches of what :func:`list_banks` returns (the web app checks it on every page)."""
+    with db.session() as session:
+        count, latest = session.execute(select(func.count(), func.max(BankRow.updated_at))).one()
+    return int(count), latest.isoformat() if latest is not None else ""
+
+
 def _summary(bank: BankRow, counts: list[tuple[str, int, int]], tags: list[str]) -> BankSummary:
     declared = {name: index for index, name in enumerate(bank.categories)}
     # Declared categories in their order, then the others in order of first use.
