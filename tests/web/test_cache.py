@@ -18,7 +18,7 @@ class Clock:
         return self.now
 
 
-def test_catalog_rereads_summaries_after_the_ttl(study_db: Database, xss_bank: Bank) -> None:
+def test_catalog_sees_a_new_bank_after_the_ttl(study_db: Database, xss_bank: Bank) -> None:
     clock = Clock()
     catalog = BankCatalog(study_db, ttl=1.0, clock=clock)
     assert [bank.id for bank in catalog.all()] == ["ml-basics"]
@@ -26,6 +26,35 @@ def test_catalog_rereads_summaries_after_the_ttl(study_db: Database, xss_bank: B
     assert [bank.id for bank in catalog.all()] == ["ml-basics"]
     clock.now = 1.5
     assert sorted(bank.id for bank in catalog.all()) == ["ml-basics", "xss-probe"]
+
+
+def test_catalog_rereads_summaries_only_when_a_bank_changed(
+    study_db: Database, study_bank: Bank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    catalog = BankCatalog(study_db, ttl=1.0, clock=clock)
+    reads: list[int] = []
+    list_banks = repository.list_banks
+    monkeypatch.setattr(repository, "list_banks", lambda db: reads.append(1) or list_banks(db))
+    assert catalog.get("ml-basics").version == 1
+    clock.now = 5
+    assert catalog.get("ml-basics").version == 1
+    assert len(reads) == 1
+    changed = type(study_bank)(**{**study_bank.__dict__, "version": 2})
+    repository.import_bank(study_db, changed, replace=True)
+    clock.now = 10
+    assert catalog.get("ml-basics").version == 2
+    assert len(reads) == 2
+
+
+def test_catalog_forgets_a_deleted_bank(study_db: Database) -> None:
+    clock = Clock()
+    catalog = BankCatalog(study_db, ttl=1.0, clock=clock)
+    catalog.get("ml-basics")
+    repository.delete_bank(study_db, "ml-basics")
+    clock.now = 2
+    with pytest.raises(NotFoundError):
+        catalog.get("ml-basics")
 
 
 def test_catalog_looks_again_at_once_for_an_unknown_bank(

@@ -1,9 +1,13 @@
 """In-process caches for the pages that are read far more often than banks change.
 
-A bank's summary (title, counts, categories, tags, version) is re-read from the database at most
-once per ``ttl`` seconds, and at once when an unknown bank is asked for. A rendered page is kept
-with the summary it was rendered from and served only while that summary is unchanged, so an
-import or a new bank version (even by another process, through the CLI) shows within ``ttl``.
+The banks' summaries (title, counts, categories, tags, version) are re-read only when the
+database's bank revision changes: a one-row query (:func:`repository.banks_revision`), itself made
+at most once per ``ttl`` seconds and at once when an unknown bank is asked for. Reading every
+summary aggregates every question, which takes seconds on a bank of 100,000 questions.
+
+A rendered page is kept with the summary it was rendered from and served only while that summary
+is unchanged, so an import or a new bank version (even by another process, through the CLI)
+shows within ``ttl``.
 """
 
 from __future__ import annotations
@@ -20,28 +24,33 @@ from ..storage.records import BankSummary
 
 
 class BankCatalog:
-    """Every bank's summary, refreshed lazily."""
+    """Every bank's summary, re-read when a bank changes."""
 
     def __init__(
-        self, db: Database, ttl: float = 1.0, clock: Callable[[], float] = time.monotonic
+        self, db: Database, ttl: float = 0.5, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._db = db
         self._ttl = ttl
         self._clock = clock
         self._lock = threading.Lock()
         self._banks: dict[str, BankSummary] = {}
-        self._fetched_at: float | None = None
+        self._revision: Hashable = None
+        self._checked_at: float | None = None
 
     def _refresh(self, force: bool) -> dict[str, BankSummary]:
-        now = self._clock()
-        fresh = self._fetched_at is not None and now - self._fetched_at < self._ttl
-        if fresh and not force:
+        checked = self._checked_at
+        if not force and checked is not None and self._clock() - checked < self._ttl:
             return self._banks
         with self._lock:
-            # Another thread may have refreshed while this one waited.
-            if self._fetched_at is None or self._clock() - self._fetched_at >= self._ttl or force:
-                self._banks = {summary.id: summary for summary in repository.list_banks(self._db)}
-                self._fetched_at = self._clock()
+            # Another thread may have checked while this one waited.
+            checked = self._checked_at
+            if force or checked is None or self._clock() - checked >= self._ttl:
+                revision = repository.banks_revision(self._db)
+                if revision != self._revision or checked is None:
+                    summaries = repository.list_banks(self._db)
+                    self._banks = {summary.id: summary for summary in summaries}
+                    self._revision = revision
+                self._checked_at = self._clock()
             return self._banks
 
     def all(self) -> list[BankSummary]:
@@ -62,7 +71,8 @@ class BankCatalog:
 
     def invalidate(self) -> None:
         with self._lock:
-            self._fetched_at = None
+            self._checked_at = None
+            self._revision = None
 
 
 class PageCache:

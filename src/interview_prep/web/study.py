@@ -17,6 +17,8 @@ from ..storage.records import BankSummary, QuestionRecord, SearchHit
 
 SEARCH_PAGE = 100
 """Search hits shown on a bank page; a bank page is for studying, not for paging results."""
+MAX_LISTED = 1000
+"""Questions listed on a bank page without search; a larger bank asks for search or filters."""
 MAX_QUERY_CHARS = 200
 DIFFICULTIES = tuple(level.value for level in Difficulty)
 
@@ -80,7 +82,8 @@ def bank_view(db: Database, summary: BankSummary, filters: Filters) -> dict[str,
 
     Returns:
         ``groups`` (category and its questions, in the bank's order) or ``hits``, with ``total``
-        (how many match) and ``shown``.
+        (how many match), ``shown``, and ``more`` (more match than are shown; for a search,
+        ``total`` is then only a lower bound).
     """
     narrowing: dict[str, Any] = {
         "bank": summary.id,
@@ -91,20 +94,23 @@ def bank_view(db: Database, summary: BankSummary, filters: Filters) -> dict[str,
     hits: list[SearchHit] | None = None
     groups: list[tuple[str, list[QuestionRecord]]] = []
     if filters.q:
-        hits = repository.search(db, filters.q, limit=SEARCH_PAGE, **narrowing)
-        total = len(hits)
-        if total == SEARCH_PAGE:
-            total = repository.count_questions(db, search=filters.q, **narrowing)
-        shown = len(hits)
+        # One more than shown says whether there are more, without counting every match.
+        hits = repository.search(db, filters.q, limit=SEARCH_PAGE + 1, **narrowing)
+        more = len(hits) > SEARCH_PAGE
+        hits = hits[:SEARCH_PAGE]
+        total = shown = len(hits)
     else:
-        records = repository.list_questions(db, **narrowing)
+        records = repository.list_questions(db, limit=MAX_LISTED + 1, **narrowing)
+        more = len(records) > MAX_LISTED
+        records = records[:MAX_LISTED]
         by_category: dict[str, list[QuestionRecord]] = {}
         for record in records:
             by_category.setdefault(record.question.category, []).append(record)
         order = [name for name in summary.categories if name in by_category]
         order += [name for name in by_category if name not in order]
         groups = [(name, by_category[name]) for name in order]
-        total = shown = len(records)
+        shown = len(records)
+        total = repository.count_questions(db, **narrowing) if more else shown
     return {
         "bank": summary,
         "filters": filters,
@@ -114,6 +120,7 @@ def bank_view(db: Database, summary: BankSummary, filters: Filters) -> dict[str,
         "groups": groups,
         "total": total,
         "shown": shown,
+        "more": more,
     }
 
 
