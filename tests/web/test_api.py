@@ -142,7 +142,8 @@ def fake_grader(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
     calls: list[tuple[str, str]] = []
 
-    def grade(question: Question, answer: str) -> FakeResult:
+    def grade(question: Question, answer: str, **options: object) -> FakeResult:
+        assert options == {"grader_name": "auto", "max_chars": 20000}
         calls.append((question.id, answer))
         return FakeResult(question, answer)
 
@@ -205,3 +206,18 @@ def test_grade_of_an_unknown_question_is_404(
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
     assert fake_grader == []
+
+
+def test_grade_with_the_real_grader(client: TestClient) -> None:
+    answer = (
+        "Gradients shrink exponentially as they flow back through many layers, mostly "
+        "because of saturating activations like sigmoid; ReLU and residual connections help."
+    )
+    payload = {"question_id": "vanishing-gradients", "answer": answer}
+    response = client.post("/api/grade", json=payload)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["bank"], body["question_id"]) == ("ml-basics", "vanishing-gradients")
+    assert 0 <= body["score"] <= 5
+    assert body["grader"] and body["feedback"]
+    assert len(body["key_points"]) == 3

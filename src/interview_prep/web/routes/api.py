@@ -158,5 +158,11 @@ def grade_answer(request: Request, payload: GradeRequest) -> dict[str, Any]:
     record = repository.get_question(request.app.state.db, payload.question_id, bank=payload.bank)
     from ...grading.service import grade  # heavy: loaded on first use only
 
-    result = grade(record.question, payload.answer)
+    config = request.app.state.config
+    result = grade(
+        record.question,
+        payload.answer,
+        grader_name=config.grader,
+        max_chars=int(config.max_answer_chars),
+    )
     return {"bank": record.bank_id, "question_id": record.question.id, **result.to_dict()}
