@@ -34,7 +34,7 @@ from interview_prep.grading.lexical import LexicalGrader
 
 REPO = Path(__file__).resolve().parents[1]
 COMMAND = "python scripts/train_calibration.py"
-L2 = 10.0
+L2 = 3.0
 
 
 def placeholder(names: tuple[str, ...]) -> CalibrationModel:

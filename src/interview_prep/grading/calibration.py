@@ -86,7 +86,7 @@ def fit(
     scores: Array,
     names: tuple[str, ...],
     *,
-    l2: float = 10.0,
+    l2: float = 3.0,
     sample_weight: Array | None = None,
     trained_on: str = "",
 ) -> CalibrationModel:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from ..domain import KeyPoint
 from .numbers import close, find_numbers
@@ -74,9 +75,29 @@ def phrase_keys(phrase: str) -> list[str]:
     return [token.key for token in tokenize(phrase)]
 
 
+@dataclass(frozen=True)
+class Swap:
+    said: str
+    meant: str
+    said_keys: list[str]
+    meant_keys: list[str]
+
+
+@cache
+def _swaps() -> tuple[Swap, ...]:
+    """Every swapped-term pair in both directions, with its keys computed once."""
+    return tuple(
+        Swap(said, meant, phrase_keys(said), phrase_keys(meant))
+        for left, right in SWAPPED_TERMS
+        for said, meant in ((left, right), (right, left))
+    )
+
+
 def contains(keys: list[str], phrase: list[str]) -> bool:
     size = len(phrase)
-    return size > 0 and any(keys[i : i + size] == phrase for i in range(len(keys) - size + 1))
+    if size == 0 or phrase[0] not in keys:
+        return False
+    return size == 1 or any(keys[i : i + size] == phrase for i in range(len(keys) - size + 1))
 
 
 @dataclass
@@ -87,16 +108,25 @@ class PointWords:
     keys: list[str]
     content: set[str]
     negated_keys: set[str]
+    swaps: list[Swap]
+    """The pairs whose ``meant`` term this key point uses (and not the ``said`` one)."""
 
     @classmethod
     def of(cls, point: KeyPoint) -> PointWords:
         tokens = tokenize(point.text)
         negated = negated_positions(tokens)
+        keys = [t.key for t in tokens]
+        swaps = [
+            swap
+            for swap in _swaps()
+            if contains(keys, swap.meant_keys) and not contains(keys, swap.said_keys)
+        ]
         return cls(
             point,
-            [t.key for t in tokens],
+            keys,
             {t.key for t in tokens if is_content(t)},
             {t.key for i, t in enumerate(tokens) if i in negated},
+            swaps,
         )
 
 
@@ -105,43 +135,33 @@ def swapped_term(
 ) -> str | None:
     """How the clause swaps a term of key point ``index`` for its counterpart, if it does."""
     point = points[index]
-    for left, right in SWAPPED_TERMS:
-        for said, meant in ((left, right), (right, left)):
-            said_keys, meant_keys = phrase_keys(said), phrase_keys(meant)
-            if not contains(point.keys, meant_keys) or contains(point.keys, said_keys):
-                continue
-            if not contains(clause.keys, said_keys) or contains(clause.keys, meant_keys):
-                continue
-            others = [p for i, p in enumerate(points) if i != index and contains(p.keys, said_keys)]
-            other_words = set().union(*(p.content for p in others)) if others else set()
-            own = point.content - question_keys - set(said_keys) - set(meant_keys) - other_words
-            theirs = other_words - point.content - set(said_keys) - set(meant_keys)
-            # Only words said with the key point's polarity count: "L1 does not shrink smoothly"
-            # denies L2's property of L1, which is right.
-            agreeing = {
-                token.key
-                for position, token in enumerate(clause.tokens)
-                if (position in clause.negated) == (token.key in point.negated_keys)
-            }
-            mine = len(clause.content & own & agreeing)
-            if mine and mine > len(clause.content & theirs):
-                return f"says “{said}” where the key point says “{meant}”"
+    for swap in point.swaps:
+        said, meant, said_keys, meant_keys = swap.said, swap.meant, swap.said_keys, swap.meant_keys
+        if not contains(clause.keys, said_keys) or contains(clause.keys, meant_keys):
+            continue
+        others = [p for i, p in enumerate(points) if i != index and contains(p.keys, said_keys)]
+        other_words = set().union(*(p.content for p in others)) if others else set()
+        own = point.content - question_keys - set(said_keys) - set(meant_keys) - other_words
+        theirs = other_words - point.content - set(said_keys) - set(meant_keys)
+        # Only words said with the key point's polarity count: "L1 does not shrink smoothly"
+        # denies L2's property of L1, which is right.
+        agreeing = {
+            token.key
+            for position, token in enumerate(clause.tokens)
+            if (position in clause.negated) == (token.key in point.negated_keys)
+        }
+        mine = len(clause.content & own & agreeing)
+        if mine and mine > len(clause.content & theirs):
+            return f"says “{said}” where the key point says “{meant}”"
     return None
 
 
 def _about_the_counterpart(clause: Clause, point: PointWords) -> bool:
     """True when the clause names a term's counterpart but not the key point's own term."""
-    for left, right in SWAPPED_TERMS:
-        for said, meant in ((left, right), (right, left)):
-            said_keys, meant_keys = phrase_keys(said), phrase_keys(meant)
-            if (
-                contains(point.keys, meant_keys)
-                and not contains(point.keys, said_keys)
-                and contains(clause.keys, said_keys)
-                and not contains(clause.keys, meant_keys)
-            ):
-                return True
-    return False
+    return any(
+        contains(clause.keys, swap.said_keys) and not contains(clause.keys, swap.meant_keys)
+        for swap in point.swaps
+    )
 
 
 def closest_point(

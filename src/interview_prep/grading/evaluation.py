@@ -303,7 +303,7 @@ def cross_validate(
     question_for: QuestionFor | None = None,
     *,
     seed: int = 0,
-    l2: float = 10.0,
+    l2: float = 3.0,
     keep_results: bool = False,
     analysed: tuple[list[Analysis], list[float]] | None = None,
     by_dataset: bool = True,
@@ -376,7 +376,7 @@ def fit_calibration(
     analyses: Sequence[Analysis],
     feature_set_names: tuple[str, ...],
     *,
-    l2: float = 10.0,
+    l2: float = 3.0,
     sample_weight: Array | None = None,
     trained_on: str = "",
 ) -> CalibrationModel:

@@ -76,7 +76,7 @@ def _share(terms: list[tuple[str, list[str]]], keys: list[str]) -> float:
 def match_point(index: int, point: KeyPoint, rubric: Rubric, answer: AnswerView) -> PointMatch:
     terms = point_terms(point, rubric.keys)
     answer_keys = [token.key for token in answer.tokens]
-    sentence_keys = [[token.key for token in tokenize(span.text)] for span in answer.sentences]
+    sentence_keys = [[token.key for token in tokens] for tokens in answer.sentence_tokens]
     similarities = np.zeros(len(answer.sentences))
     if (
         answer.sentence_vectors is not None

@@ -36,7 +36,11 @@ def demote(text: str, keys: frozenset[str]) -> str:
 
 def content_words(tokens: list[Token], drop: frozenset[str] = frozenset()) -> list[str]:
     """Distinct content words (lemmas) in order, leaving out those whose key is in ``drop``."""
-    words = [token.lemma for token in tokens if is_content(token) and token.key not in drop]
+    words = [
+        token.lemma
+        for token in tokens
+        if is_content(token) and token.key not in drop and any(ch.isalpha() for ch in token.text)
+    ]
     return list(dict.fromkeys(words))
 
 
@@ -118,7 +122,7 @@ def _embed_rubric(rubric: Rubric, embedder: Embedder) -> None:
     texts += [item.claim for item in rubric.question.misconceptions]
     texts += [item.correction for item in rubric.question.misconceptions]
     for reference in rubric.references:
-        texts += [reference.text, demote(reference.text, rubric.keys)]
+        texts += [reference.text]
         texts += [unit.text for unit in reference.units]
         texts += reference.words + reference.all_words
     vectors = embedder.embed(list(dict.fromkeys(texts)))
@@ -135,9 +139,14 @@ def _embed_rubric(rubric: Rubric, embedder: Embedder) -> None:
     rubric.correction_vectors = take(item.correction for item in rubric.question.misconceptions)
     for reference in rubric.references:
         reference.vector = take([reference.text])[0]
-        reference.demoted_vector = take([demote(reference.text, rubric.keys)])[0]
-        reference.unit_vectors = take(unit.text for unit in reference.units)
         reference.word_vectors = take(reference.words)
+        # Mirrors the answer's demoted vector: the mean direction of the words not in the question.
+        demoted = reference.word_vectors.mean(axis=0) if len(reference.word_vectors) else None
+        if demoted is not None and float(np.linalg.norm(demoted)) > 0:
+            reference.demoted_vector = (demoted / np.linalg.norm(demoted)).astype(np.float32)
+        else:
+            reference.demoted_vector = reference.vector
+        reference.unit_vectors = take(unit.text for unit in reference.units)
         reference.all_word_vectors = take(reference.all_words)
 
 
