@@ -72,6 +72,10 @@ def test_docs_page_lists_the_api_without_any_cdn(client: TestClient) -> None:
         for row in search.select("tbody tr")
     ]
     assert rows[0][:3] == ["q required", "query", "string (up to 500 characters)"]
+    difficulty = next(row for row in rows if row[0] == "difficulty")
+    assert difficulty[2] == "easy | medium | hard (optional)"
+    responses = " ".join(search.select_one(".responses").get_text(" ").split())
+    assert "404 Unknown bank or question" in responses
     grade = next(s for s in page.select(".endpoint") if "/api/grade" in s.h3.get_text())
     assert [row.td.code.get_text() for row in grade.select("tbody tr")] == [
         "question_id",

@@ -34,15 +34,21 @@ class Endpoint:
 
     @property
     def anchor(self) -> str:
-        return (self.method + self.path).replace("/", "-").replace("{", "").replace("}", "")
+        return (self.method.lower() + self.path).replace("/", "-").replace("{", "").replace("}", "")
 
 
-def describe_type(schema: dict[str, Any]) -> str:
-    """A short human form of a JSON Schema: ``string``, ``integer (1 to 500)``, ``easy | hard``."""
+def describe_type(schema: dict[str, Any], spec: dict[str, Any] | None = None) -> str:
+    """A short human form of a JSON Schema: ``string``, ``integer (1 to 500)``, ``easy | hard``.
+
+    A reference is followed into ``spec``'s components when it names an enumeration.
+    """
     if "$ref" in schema:
+        resolved = _resolve(spec or {}, schema)
+        if "enum" in resolved:
+            return describe_type(resolved)
         return str(schema["$ref"]).rsplit("/", 1)[-1]
     if "anyOf" in schema:
-        kinds = [describe_type(option) for option in schema["anyOf"]]
+        kinds = [describe_type(option, spec) for option in schema["anyOf"]]
         return " or ".join(kind for kind in kinds if kind != "null") + (
             " (optional)" if "null" in kinds else ""
         )
@@ -50,7 +56,7 @@ def describe_type(schema: dict[str, Any]) -> str:
         return " | ".join(str(value) for value in schema["enum"])
     kind = str(schema.get("type", "any"))
     if kind == "array":
-        return f"array of {describe_type(schema.get('items', {}))}"
+        return f"array of {describe_type(schema.get('items', {}), spec)}"
     limits = []
     if "minimum" in schema or "maximum" in schema:
         limits.append(f"{schema.get('minimum', '…')} to {schema.get('maximum', '…')}")
@@ -75,7 +81,7 @@ def _body_fields(spec: dict[str, Any], operation: dict[str, Any]) -> list[Field]
         Field(
             name=name,
             where="body",
-            type=describe_type(prop),
+            type=describe_type(prop, spec),
             required=name in required,
             description=str(prop.get("description", "")),
             default="" if prop.get("default") is None else str(prop["default"]),
@@ -96,7 +102,7 @@ def endpoints(spec: dict[str, Any]) -> list[Endpoint]:
                 Field(
                     name=str(param["name"]),
                     where=str(param.get("in", "")),
-                    type=describe_type(param.get("schema", {})),
+                    type=describe_type(param.get("schema", {}), spec),
                     required=bool(param.get("required")),
                     description=str(
                         param.get("description") or param.get("schema", {}).get("description", "")

@@ -15,8 +15,9 @@ from ..storage import repository
 from ..storage.database import Database
 from ..storage.records import BankSummary, QuestionRecord, SearchHit
 
-SEARCH_PAGE = 100
-"""Search hits shown on a bank page; a bank page is for studying, not for paging results."""
+SEARCH_PAGE = 30
+"""Search hits shown on a bank page: search as you type is for finding a question, not for
+paging through results (each hit costs a highlighted snippet)."""
 MAX_LISTED = 1000
 """Questions listed on a bank page without search; a larger bank asks for search or filters."""
 MAX_QUERY_CHARS = 200

@@ -107,15 +107,19 @@ def answer_html(text: str, errata: Iterable[Erratum] = (), anchor: str = "") -> 
     return html
 
 
+def code_html(text: str) -> Markup:
+    """Escaped text with `backticks` as code."""
+    escaped = str(escape(" ".join(text.split())))
+    # Backticks survive escaping unchanged, and the text between them is escaped already.
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+
+
 def doc_html(text: str) -> Markup:
     """A docstring-like text as paragraphs, with `backticks` as code."""
     html = Markup()
     for paragraph in re.split(r"\n\s*\n", text.strip()):
         if paragraph.strip():
-            escaped = str(escape(" ".join(paragraph.split())))
-            # Backticks survive escaping unchanged, and the text between them is escaped already.
-            body = Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
-            html += Markup("<p>{}</p>").format(body)
+            html += Markup("<p>{}</p>").format(code_html(paragraph))
     return html
 
 
@@ -142,7 +146,9 @@ def environment() -> Environment:
         question_anchor=question_anchor,
         category_anchor=category_anchor,
     )
-    env.filters.update(answer_html=answer_html, doc_html=doc_html, plural=_plural)
+    env.filters.update(
+        answer_html=answer_html, code_html=code_html, doc_html=doc_html, plural=_plural
+    )
     return env
 
 

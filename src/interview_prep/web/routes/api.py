@@ -18,6 +18,15 @@ from ...storage.records import BankSummary, QuestionRecord
 
 router = APIRouter(prefix="/api", tags=["api"])
 
+ErrorBody = {
+    "content": {
+        "application/json": {"example": {"error": "not_found", "message": "no question 'x'"}}
+    }
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown bank or question", **ErrorBody}
+}
+
 BankParam = Annotated[str | None, Query(description="Only questions of this bank (its id).")]
 CategoryParam = Annotated[str | None, Query(description="Only questions of this category.")]
 DifficultyParam = Annotated[Difficulty | None, Query(description="easy, medium or hard.")]
@@ -40,13 +49,13 @@ def list_banks(request: Request) -> dict[str, Any]:
     return {"banks": [_bank(summary) for summary in request.app.state.banks.all()]}
 
 
-@router.get("/banks/{bank_id}", summary="One bank")
+@router.get("/banks/{bank_id}", summary="One bank", responses=NOT_FOUND)
 def get_bank(request: Request, bank_id: str) -> dict[str, Any]:
     """A bank's details, without its questions (list them with `/api/questions?bank=ID`)."""
     return _bank(request.app.state.banks.get(bank_id))
 
 
-@router.get("/questions", summary="List questions")
+@router.get("/questions", summary="List questions", responses=NOT_FOUND)
 def list_questions(
     request: Request,
     bank: BankParam = None,
@@ -79,7 +88,7 @@ def list_questions(
     }
 
 
-@router.get("/questions/{question_id:path}", summary="One question")
+@router.get("/questions/{question_id:path}", summary="One question", responses=NOT_FOUND)
 def get_question(
     request: Request,
     question_id: str,
@@ -92,7 +101,7 @@ def get_question(
     return {**_question(record), "retired": record.retired}
 
 
-@router.get("/search", summary="Search questions")
+@router.get("/search", summary="Search questions", responses=NOT_FOUND)
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for.")],
@@ -149,7 +158,7 @@ class GradeRequest(BaseModel):
     bank: str | None = Field(default=None, description="The question's bank, if ambiguous.")
 
 
-@router.post("/grade", summary="Grade an answer")
+@router.post("/grade", summary="Grade an answer", responses=NOT_FOUND)
 def grade_answer(request: Request, payload: GradeRequest) -> dict[str, Any]:
     """Grade an answer against the question's key points, misconceptions and expected answer.
 
