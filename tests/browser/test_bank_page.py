@@ -188,3 +188,18 @@ def test_page_works_without_javascript(browser: object, base_url: str) -> None:
         expect(page.get_by_label("Difficulty")).to_have_value("hard")
     finally:
         context.close()
+
+
+def test_back_from_a_question_returns_to_the_filtered_view(page: Page) -> None:
+    page.goto(BANK_PAGE)
+    page.get_by_label("Difficulty").select_option("hard")
+    expect(page).to_have_url(re.compile(r"\?difficulty=hard$"))
+    first = page.locator("#results details.question").first
+    first.locator("summary").click()
+    first.get_by_role("link", name=re.compile("Key points")).click()
+    expect(page).to_have_url(re.compile(r"/questions/ml-engineer/"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?difficulty=hard$"))
+    expect(page.get_by_label("Difficulty")).to_have_value("hard")
+    for question in page.locator("#results details.question").all():
+        expect(question.locator(".chip-hard")).to_have_count(1)
