@@ -20,26 +20,32 @@ from ..domain import KeyPoint
 from .numbers import close, find_numbers
 from .text import NEGATIONS, Token, is_content, negated_positions, tokenize, word_key
 
-# Pairs of terms that are each other's usual mix-up. Each side is a phrase; matching is on keys.
+# Pairs of terms that are each other's usual mix-up. Each side is a phrase, matched on lemmas.
 SWAPPED_TERMS: tuple[tuple[str, str], ...] = (
     ("L1", "L2"), ("lasso", "ridge"), ("LIFO", "FIFO"), ("stack", "queue"),
     ("precision", "recall"), ("bias", "variance"), ("overfitting", "underfitting"),
     ("false positive", "false negative"), ("type I", "type II"), ("sensitivity", "specificity"),
-    ("increase", "decrease"), ("increase", "reduce"), ("higher", "lower"), ("larger", "smaller"),
-    ("more", "fewer"), ("more", "less"), ("maximum", "minimum"), ("maximize", "minimize"),
-    ("encoder", "decoder"), ("row", "column"), ("before", "after"), ("first", "last"),
-    ("training", "inference"), ("convex", "non-convex"), ("supervised", "unsupervised"),
+    ("encoder", "decoder"), ("convex", "non-convex"), ("supervised", "unsupervised"),
     ("generative", "discriminative"), ("parametric", "non-parametric"), ("sigmoid", "softmax"),
-    ("batch norm", "layer norm"), ("bagging", "boosting"), ("mean", "median"),
-    ("horizontal", "vertical"), ("synchronous", "asynchronous"), ("read", "write"),
-    ("latency", "throughput"), ("series", "parallel"), ("open", "closed"), ("push", "pull"),
-    ("underflow", "overflow"), ("exploding", "vanishing"), ("left", "right"),
-    ("always", "never"), ("sparse", "dense"), ("ascending", "descending"),
+    ("batch norm", "layer norm"), ("bagging", "boosting"), ("synchronous", "asynchronous"),
+    ("underflow", "overflow"), ("exploding", "vanishing"), ("sparse", "dense"),
+    ("series", "parallel"), ("row", "column"), ("mean", "median"), ("maximize", "minimize"),
+    ("maximum", "minimum"), ("validation set", "test set"),
+)  # fmt: skip
+# Directions and quantities: everyday words whose swap is only evidence with more context.
+GENERIC_SWAPPED_TERMS: tuple[tuple[str, str], ...] = (
+    ("increase", "decrease"), ("increase", "reduce"), ("higher", "lower"), ("larger", "smaller"),
+    ("more", "fewer"), ("more", "less"), ("before", "after"), ("first", "last"),
+    ("always", "never"), ("ascending", "descending"),
 )  # fmt: skip
 
 _NEGATION_KEYS = frozenset(word_key(word) for word in NEGATIONS)
+_HYPOTHETICAL = frozenset(
+    word_key(w) for w in ("would", "could", "might", "otherwise", "if", "unless")
+)
 _CLAUSE_BREAK = re.compile(
-    r"[;:,]\s*|\s+(?=(?:while|whereas|but|however|although|though|and|unlike|instead)\b)",
+    r"[;:,()\[\]]\s*|\.\s+|\s[-–—]+\s|\s+(?=(?:while|whereas|but|however|although|though|and|unlike|"
+    r"instead|so|which|because)\b)",
     re.IGNORECASE,
 )
 
@@ -49,6 +55,10 @@ class Clause:
     tokens: list[Token]
     keys: list[str]
     negated: set[int]
+
+    @property
+    def lemmas(self) -> list[str]:
+        return [token.lemma for token in self.tokens]
 
     @property
     def content(self) -> set[str]:
@@ -75,20 +85,27 @@ def phrase_keys(phrase: str) -> list[str]:
     return [token.key for token in tokenize(phrase)]
 
 
+def phrase_lemmas(phrase: str) -> list[str]:
+    """Swapped terms match on lemmas, not stems: "encodings" is no "encoder"."""
+    return [token.lemma for token in tokenize(phrase)]
+
+
 @dataclass(frozen=True)
 class Swap:
     said: str
     meant: str
-    said_keys: list[str]
-    meant_keys: list[str]
+    said_lemmas: list[str]
+    meant_lemmas: list[str]
+    generic: bool = False
 
 
 @cache
 def _swaps() -> tuple[Swap, ...]:
     """Every swapped-term pair in both directions, with its keys computed once."""
     return tuple(
-        Swap(said, meant, phrase_keys(said), phrase_keys(meant))
-        for left, right in SWAPPED_TERMS
+        Swap(said, meant, phrase_lemmas(said), phrase_lemmas(meant), generic)
+        for pairs, generic in ((SWAPPED_TERMS, False), (GENERIC_SWAPPED_TERMS, True))
+        for left, right in pairs
         for said, meant in ((left, right), (right, left))
     )
 
@@ -106,43 +123,61 @@ class PointWords:
 
     point: KeyPoint
     keys: list[str]
+    lemmas: list[str]
     content: set[str]
     negated_keys: set[str]
     swaps: list[Swap]
     """The pairs whose ``meant`` term this key point uses (and not the ``said`` one)."""
+    clauses: list[Clause]
 
     @classmethod
     def of(cls, point: KeyPoint) -> PointWords:
         tokens = tokenize(point.text)
         negated = negated_positions(tokens)
         keys = [t.key for t in tokens]
+        lemmas = [t.lemma for t in tokens]
         swaps = [
             swap
             for swap in _swaps()
-            if contains(keys, swap.meant_keys) and not contains(keys, swap.said_keys)
+            if contains(lemmas, swap.meant_lemmas) and not contains(lemmas, swap.said_lemmas)
         ]
         return cls(
             point,
             keys,
+            lemmas,
             {t.key for t in tokens if is_content(t)},
             {t.key for i, t in enumerate(tokens) if i in negated},
             swaps,
+            clauses_of(point.text),
         )
 
 
 def swapped_term(
-    clause: Clause, index: int, points: list[PointWords], question_keys: frozenset[str]
+    clause: Clause,
+    index: int,
+    points: list[PointWords],
+    question_keys: frozenset[str],
+    *,
+    hypothetical: bool = False,
 ) -> str | None:
     """How the clause swaps a term of key point ``index`` for its counterpart, if it does."""
     point = points[index]
     for swap in point.swaps:
-        said, meant, said_keys, meant_keys = swap.said, swap.meant, swap.said_keys, swap.meant_keys
-        if not contains(clause.keys, said_keys) or contains(clause.keys, meant_keys):
+        if swap.generic and hypothetical:
+            continue  # "I would simulate a larger batch": plans, not claims about the point
+        said, meant, said_lemmas, meant_lemmas = (
+            swap.said,
+            swap.meant,
+            swap.said_lemmas,
+            swap.meant_lemmas,
+        )
+        if not contains(clause.lemmas, said_lemmas) or contains(clause.lemmas, meant_lemmas):
             continue
-        others = [p for i, p in enumerate(points) if i != index and contains(p.keys, said_keys)]
+        others = [p for i, p in enumerate(points) if i != index and contains(p.lemmas, said_lemmas)]
+        term_keys = {word_key(word) for word in (*said_lemmas, *meant_lemmas)}
         other_words = set().union(*(p.content for p in others)) if others else set()
-        own = point.content - question_keys - set(said_keys) - set(meant_keys) - other_words
-        theirs = other_words - point.content - set(said_keys) - set(meant_keys)
+        own = point.content - question_keys - term_keys - other_words
+        theirs = other_words - point.content - term_keys
         # Only words said with the key point's polarity count: "L1 does not shrink smoothly"
         # denies L2's property of L1, which is right.
         agreeing = {
@@ -151,15 +186,30 @@ def swapped_term(
             if (position in clause.negated) == (token.key in point.negated_keys)
         }
         mine = len(clause.content & own & agreeing)
-        if mine and mine > len(clause.content & theirs):
+        # One shared word is enough in a short clause ("L1 uses squared weights"), not in a
+        # long one; a generic word ("more", "higher") always needs two.
+        short = len(clause.content - question_keys) <= 4 and not swap.generic
+        needed = 3 if swap.generic else 2
+        if (mine >= needed or (mine == 1 and short)) and mine > len(clause.content & theirs):
             return f"says “{said}” where the key point says “{meant}”"
     return None
+
+
+def _names_counterpart(clause: Clause, part: Clause) -> bool:
+    """True when the clause uses a counterpart of a term of ``part`` instead of the term."""
+    return any(
+        contains(part.lemmas, swap.meant_lemmas)
+        and not contains(part.lemmas, swap.said_lemmas)
+        and contains(clause.lemmas, swap.said_lemmas)
+        and not contains(clause.lemmas, swap.meant_lemmas)
+        for swap in _swaps()
+    )
 
 
 def _about_the_counterpart(clause: Clause, point: PointWords) -> bool:
     """True when the clause names a term's counterpart but not the key point's own term."""
     return any(
-        contains(clause.keys, swap.said_keys) and not contains(clause.keys, swap.meant_keys)
+        contains(clause.lemmas, swap.said_lemmas) and not contains(clause.lemmas, swap.meant_lemmas)
         for swap in point.swaps
     )
 
@@ -183,24 +233,37 @@ def closest_point(
     return None if best is None else best[1]
 
 
+def is_hypothetical(tokens: list[Token]) -> bool:
+    """A conditional or counterfactual ("would", "if", "otherwise") states nothing as fact."""
+    return any(token.key in _HYPOTHETICAL for token in tokens)
+
+
 def opposite_polarity(clause: Clause, point: PointWords, question_keys: frozenset[str]) -> bool:
     """Whether the words shared with the key point are mostly negated in one and not the other.
 
-    Only words negated on at least one side vote, and a majority must disagree, because a
-    negation's reach is approximate ("does not make weights zero" also covers "weights").
+    The clause is compared with the key point's clause it shares most words with (at least two),
+    so that "cutting memory but not the quadratic compute" does not make every mention of
+    "quadratic" a denial. Only words negated on at least one side vote, and a majority must
+    disagree, because a negation's reach is approximate ("does not make weights zero" also covers
+    "weights"). A hypothetical ("large logits would saturate") states nothing.
     """
-    agree = disagree = 0
+    if is_hypothetical(clause.tokens):
+        return False
+    words = clause.content - question_keys
+    best = max(point.clauses, key=lambda part: len(words & part.content), default=None)
+    if best is None or len(words & best.content) < 2 or _names_counterpart(clause, best):
+        return False
+    best_negated = {best.keys[i] for i in best.negated}
+    agree: set[str] = set()
+    disagree: set[str] = set()
     for position, token in enumerate(clause.tokens):
-        if not is_content(token) or token.key in question_keys or token.key not in point.content:
+        if not is_content(token) or token.key in question_keys or token.key not in best.content:
             continue
         in_clause = position in clause.negated
-        in_point = token.key in point.negated_keys
+        in_point = token.key in best_negated
         if in_clause or in_point:
-            if in_clause == in_point:
-                agree += 1
-            else:
-                disagree += 1
-    return disagree > agree
+            (agree if in_clause == in_point else disagree).add(token.key)
+    return len(disagree) >= 2 and len(disagree) > len(agree)
 
 
 def _context(tokens: list[Token], start: int, end: int) -> str | None:

@@ -12,6 +12,8 @@ contradiction must be found by rules over words, with the embeddings only as a t
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..domain import Misconception
@@ -22,6 +24,7 @@ from .contradictions import (
     clauses_of,
     closest_point,
     different_number,
+    is_hypothetical,
     opposite_polarity,
     swapped_term,
 )
@@ -29,8 +32,13 @@ from .result import Evidence, MisconceptionFinding, MisconceptionKind
 from .rubric import Rubric
 from .text import Span, Token, has_negation, is_content, negated_positions, tokenize
 
-STATED_MARGIN = 0.08
-"""A signalled sentence is not flagged when this much closer to the correction than to the claim."""
+STATED_MARGIN = 0.2
+"""A sentence with an author's signal is let off only when this much closer to the correction."""
+AUTOMATIC_MARGIN = 0.08
+"""The same for signals guessed from the claim's own words, which are weaker evidence."""
+
+
+_SYMBOLS = re.compile(r"[^\w\s'’.-]")
 
 
 def _keys(phrase: str) -> tuple[str, ...]:
@@ -75,9 +83,23 @@ def _similarity(sentence: SentenceView, vector: np.ndarray | None) -> float | No
 
 
 def _signal_positions(sentence: SentenceView, group: tuple[str, ...]) -> list[int] | None:
-    """Token positions of every word of a signal group in the sentence, or None if one is absent."""
+    """Token positions of every word of a signal group in the sentence, or None if one is absent.
+
+    A signal with symbols ("bias + variance", "o(n^2)") must appear as written (ignoring case),
+    since its symbols carry the meaning that word keys would drop.
+    """
     positions: list[int] = []
+    lowered = sentence.span.text.lower()
     for word in group:
+        if _SYMBOLS.search(word):
+            found = lowered.find(word.lower())
+            if found < 0:
+                return None
+            start, end = found, found + len(word)  # token offsets are within the sentence
+            positions.extend(
+                i for i, token in enumerate(sentence.tokens) if start <= token.start < end
+            )
+            continue
         phrase = _keys(word)
         starts = _contains(sentence.keys, phrase)
         if not starts:
@@ -129,7 +151,8 @@ def find_stated(rubric: Rubric, sentences: list[SentenceView]) -> list[Misconcep
                 )
                 if not item.signals and claim_similarity < 0.45:
                     continue  # automatic signals alone are weak evidence
-                if correct_similarity > claim_similarity + STATED_MARGIN:
+                margin = STATED_MARGIN if item.signals else AUTOMATIC_MARGIN
+                if correct_similarity > claim_similarity + margin:
                     continue
             findings.append(
                 MisconceptionFinding(
@@ -163,16 +186,17 @@ def _rule_finding(
             detail=detail,
         )
 
+    hypothetical = is_hypothetical(sentence.tokens)
     for clause in clauses_of(sentence.span.text):
         for index in range(len(points)):
-            detail = swapped_term(clause, index, points, keys)
+            detail = swapped_term(clause, index, points, keys, hypothetical=hypothetical)
             if detail:
                 return finding(MisconceptionKind.SWAPPED_TERM, index, detail)
         index_or_none = closest_point(clause, points, keys)
         if index_or_none is None:
             continue
         index = index_or_none
-        if opposite_polarity(clause, points[index], keys):
+        if not hypothetical and opposite_polarity(clause, points[index], keys):
             return finding(
                 MisconceptionKind.NEGATION, index, "states the key point with the opposite polarity"
             )

@@ -46,10 +46,9 @@ def combine(
         parts = [star.situation, star.task, star.action, star.result, star.quantified]
         score = (1 - STAR_WEIGHT) * score + STAR_WEIGHT * 5.0 * sum(parts) / len(parts)
     if quickfire is not None:
-        if quickfire.passed:
-            score = 4.5 + 0.1 * score
-        else:
-            score = min(score, 0.5 + 3.5 * quickfire.fraction)
+        # The exact check decides; the rest of the answer adds at most half a point.
+        base = 4.5 if quickfire.passed else 3.5 * quickfire.fraction
+        score = base + 0.1 * score
     if misconceptions:
         score -= min(MAX_PENALTY, MISCONCEPTION_PENALTY * misconceptions)
         score = min(score, CAP_WITH_MISCONCEPTION)

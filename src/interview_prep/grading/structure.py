@@ -25,10 +25,12 @@ _SITUATION = re.compile(
 _TASK = re.compile(
     r"\b(my (?:role|task|job|goal|responsibility)|i was (?:responsible|asked|tasked|in charge)|"
     r"i needed to|i had to|we needed to|we had to|the goal was|the task was|i owned|"
-    r"my objective|i was assigned)",
+    r"my objective|i was assigned|(?:wanted|needed|had) to|the (?:goal|challenge|problem) was|"
+    r"to (?:resolve|fix|reduce|improve|decide|convince|explain))",
     re.IGNORECASE,
 )
 _ACTION = re.compile(
+    r"\bi (?:\w+ed|built|wrote|led|ran|made|took|set up|chose|spent|sat down|got)\b|"
     r"\bi (?:decided|built|wrote|designed|implemented|led|proposed|set up|created|introduced|"
     r"analy[sz]ed|investigated|talked|met|organi[sz]ed|refactored|added|changed|reached out|"
     r"started|ran|migrated|automated|fixed|debugged|profiled|worked|collaborated|scheduled|"
@@ -40,7 +42,7 @@ _RESULT = re.compile(
     r"\b(as a result|result(?:ed|s)? in|in the end|ultimately|outcome|consequently|"
     r"reduc(?:ed|ing)|improv(?:ed|ing)|increas(?:ed|ing)|decreas(?:ed|ing)|cut|saved|"
     r"grew|shipped|launched|delivered|achieved|dropped|went (?:up|down)|from \S+ to|"
-    r"faster|fewer|lower|higher)\b",
+    r"faster|fewer|lower|higher|captured|successfully|led to|maintain(?:ed|ing)?)\b",
     re.IGNORECASE,
 )
 
@@ -48,16 +50,32 @@ SHORT_WORDS = 15
 LONG_WORDS = 450
 
 
+_STORY = re.compile(
+    r"\b(tell me about|describe (?:a|an|the)|a time|give (?:me )?an example|walk me through|"
+    r"have you ever|share an? (?:example|experience|situation))\b",
+    re.IGNORECASE,
+)
+_PAST_OPENING = re.compile(r"\b(?:was|were|had|\w+ed|built|wrote|led|ran|made|took)\b", re.I)
+
+
 def is_behavioral(question: Question) -> bool:
     return question.category.strip().lower() in BEHAVIORAL_CATEGORIES
+
+
+def asks_for_a_story(question: Question) -> bool:
+    """A behavioral question that asks for an experience ("Tell me about a time..."), which a
+    STAR story answers; "Why do you want this job?" does not."""
+    return is_behavioral(question) and bool(_STORY.search(question.question))
 
 
 def check_star(answer: str) -> StarResult:
     sentences = split_sentences(answer) or []
     result = any(_RESULT.search(s.text) for s in sentences)
     quantified = any(_RESULT.search(s.text) and find_numbers(s.text) for s in sentences)
+    opening = sentences[0].text if sentences else ""
     return StarResult(
-        situation=bool(_SITUATION.search(answer)),
+        # A story that opens on what happened (past tense) has set its scene.
+        situation=bool(_SITUATION.search(answer) or _PAST_OPENING.search(opening)),
         task=bool(_TASK.search(answer)),
         action=bool(_ACTION.search(answer)),
         result=result,
@@ -82,7 +100,7 @@ def assess_structure(question: Question, answer: str, *, quickfire: bool) -> Str
         if longest > 70:
             remarks.append("Some sentences are very long; shorter ones are easier to follow aloud.")
     star = None
-    if is_behavioral(question):
+    if asks_for_a_story(question):
         star = check_star(answer)
         missing = star.missing
         if missing:

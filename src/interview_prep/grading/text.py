@@ -42,7 +42,7 @@ class Token:
 # "cross validation" give the same keys.
 _TOKEN = re.compile(
     r"\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?(?:\^\{?[-+]?\d+\}?)?%?"
-    r"|[^\W_](?:[\w]|['’.](?=[^\W_]))*",
+    r"|[^\W_\u00b2\u00b3\u00b9](?:[^\W\u00b2\u00b3\u00b9]|['’.](?=[^\W_]))*",
     re.UNICODE,
 )
 
@@ -78,6 +78,7 @@ NEGATIONS = frozenset(_NEGATION_WORDS.split())
 # Words that end the reach of a negation within a sentence.
 _BARRIER_WORDS = "but however although though whereas while yet instead rather"
 _NEGATION_BARRIERS = frozenset(_BARRIER_WORDS.split())
+_CONTRASTS = frozenset({("than", "rather")})
 
 _IRREGULAR = {
     "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",
@@ -298,7 +299,11 @@ def negated_positions(tokens: list[Token], *, reach: int = 4) -> set[int]:
     """
     negated: set[int] = set()
     for index, token in enumerate(tokens):
-        if token.lemma in NEGATIONS or token.text.lower() in NEGATIONS:
+        lowered = token.text.lower()
+        # "rather than X" denies X as "not X" does. ("Instead of" is left out: key points use it
+        # to name a mistake, "random instead of time-based split".)
+        contrast = index > 0 and (lowered, tokens[index - 1].text.lower()) in _CONTRASTS
+        if contrast or token.lemma in NEGATIONS or lowered in NEGATIONS:
             for following in range(index + 1, min(len(tokens), index + 1 + reach)):
                 if tokens[following].lemma in _NEGATION_BARRIERS:
                     break

@@ -1,0 +1,72 @@
+"""A graded test set on the bundled ML-engineer bank: each answer's score range and misconceptions.
+
+The answers in ``ml_bank_answers.yaml`` were written for these tests (good, partial, wrong, with a
+misconception, off-topic) for every category of the bank; the grader must place each in the range
+a fair interviewer would and find exactly the wrong claims listed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from interview_prep.domain import Bank
+from interview_prep.formats import load_bank_file
+from interview_prep.grading import service
+
+HERE = Path(__file__).parent
+BANK = HERE.parents[1] / "src" / "interview_prep" / "data" / "banks" / "ml-engineer.yaml"
+CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "ml_bank_answers.yaml").read_text("utf-8"))
+
+
+def _cases() -> list[Any]:
+    params = []
+    for block in CASES:
+        for answer in block["answers"]:
+            params.append(
+                pytest.param(block["question"], answer, id=f"{block['question']}-{answer['kind']}")
+            )
+    return params
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return load_bank_file(BANK)
+
+
+def test_the_set_covers_every_category_five_ways(bank):
+    kinds = {"good", "partial", "wrong", "misconception", "off-topic"}
+    by_category: dict[str, set[str]] = {}
+    for block in CASES:
+        question = bank.question(block["question"])
+        assert question is not None, block["question"]
+        assert question.category == block["category"]
+        by_category.setdefault(question.category, set()).update(a["kind"] for a in block["answers"])
+    assert set(by_category) == set(bank.ordered_categories())
+    assert all(found == kinds for found in by_category.values())
+
+
+@pytest.mark.parametrize(("question_id", "case"), _cases())
+def test_answer_is_graded_as_expected(bank, question_id, case):
+    question = bank.question(question_id)
+    result = service.grade(question, case["text"], grader_name="embedding")
+    low, high = case["score"]
+    found = [f"{m.kind.value}: {m.claim}" for m in result.misconceptions]
+    assert low <= result.score <= high, f"score {result.score:.2f} not in {case['score']}; {found}"
+    expected = case["misconceptions"]
+    assert len(result.misconceptions) == len(expected), found
+    for needle in expected:
+        assert any(needle in text for text in found), (needle, found)
+
+
+def test_the_banks_own_texts_raise_no_misconception(bank):
+    """Neither a question's model answer nor its key points read back is called wrong."""
+    for question in bank.questions:
+        read_back = " ".join(point.text.rstrip(".") + "." for point in question.key_points)
+        for text in (question.answer, read_back):
+            result = service.grade(question, text, grader_name="embedding")
+            assert result.misconceptions == (), (question.id, result.misconceptions)
+        assert service.grade(question, read_back).score >= 3.0, question.id
