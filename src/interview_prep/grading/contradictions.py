@@ -13,7 +13,7 @@ claims) and asks which key point the clause is about by the words it shares with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from ..domain import KeyPoint
@@ -55,14 +55,12 @@ class Clause:
     tokens: list[Token]
     keys: list[str]
     negated: set[int]
+    lemmas: list[str] = field(init=False)
+    content: set[str] = field(init=False)
 
-    @property
-    def lemmas(self) -> list[str]:
-        return [token.lemma for token in self.tokens]
-
-    @property
-    def content(self) -> set[str]:
-        return {token.key for token in self.tokens if is_content(token)}
+    def __post_init__(self) -> None:
+        self.lemmas = [token.lemma for token in self.tokens]
+        self.content = {token.key for token in self.tokens if is_content(token)}
 
 
 def clauses_of(text: str) -> list[Clause]:

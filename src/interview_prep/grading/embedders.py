@@ -141,6 +141,9 @@ class OnnxMiniLMEmbedder:
             threads = self._threads or min(4, os.cpu_count() or 1)
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
+            # Threads that spin while waiting steal the CPU from each other (and from the web
+            # server) on a small machine; sleeping costs little at these batch sizes.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.log_severity_level = 3
             try:
                 session = onnxruntime.InferenceSession(

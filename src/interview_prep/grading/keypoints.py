@@ -51,6 +51,12 @@ def point_terms(point: KeyPoint, question_keys: frozenset[str]) -> list[tuple[st
     return [(shown.get(key, key), [key]) for key in kept]
 
 
+def _terms(rubric: Rubric) -> list[list[tuple[str, list[str]]]]:
+    return rubric.memo(
+        "point_terms", lambda: [point_terms(point, rubric.keys) for point in rubric.key_points]
+    )
+
+
 def _found(term_keys: list[str], keys: list[str]) -> bool:
     """Whether the term's keys occur, in order and next to each other, in ``keys``."""
     if not term_keys or term_keys[0] not in keys:
@@ -74,7 +80,7 @@ def _share(terms: list[tuple[str, list[str]]], keys: list[str]) -> float:
 
 
 def match_point(index: int, point: KeyPoint, rubric: Rubric, answer: AnswerView) -> PointMatch:
-    terms = point_terms(point, rubric.keys)
+    terms = _terms(rubric)[index]
     answer_keys = [token.key for token in answer.tokens]
     sentence_keys = [[token.key for token in tokens] for tokens in answer.sentence_tokens]
     similarities = np.zeros(len(answer.sentences))
@@ -121,9 +127,10 @@ def status_of(match: PointMatch, embedded: bool, answer_share: float) -> Coverag
 def assess_key_points(rubric: Rubric, answer: AnswerView) -> list[KeyPointResult]:
     """Coverage of each of the rubric's key points by ``answer``."""
     results = []
+    answer_keys = [t.key for t in answer.tokens]
     for index, point in enumerate(rubric.key_points):
         match = match_point(index, point, rubric, answer)
-        answer_share = _share(point_terms(point, rubric.keys), [t.key for t in answer.tokens])
+        answer_share = _share(_terms(rubric)[index], answer_keys)
         status = status_of(match, answer.embedded, answer_share)
         evidence = None
         if match.sentence is not None and status is not Coverage.MISSED:

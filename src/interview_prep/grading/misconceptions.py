@@ -200,12 +200,11 @@ def _rule_finding(
             return finding(
                 MisconceptionKind.NEGATION, index, "states the key point with the opposite polarity"
             )
-    for index, point in enumerate(points):
-        if closest_point(Clause(sentence.tokens, sentence.keys, set()), points, keys) != index:
-            continue
-        detail = different_number(sentence.span.text, point.point)
+    closest = closest_point(Clause(sentence.tokens, sentence.keys, set()), points, keys)
+    if closest is not None:
+        detail = different_number(sentence.span.text, points[closest].point)
         if detail:
-            return finding(MisconceptionKind.NUMBER, index, detail)
+            return finding(MisconceptionKind.NUMBER, closest, detail)
     return None
 
 
@@ -220,7 +219,9 @@ def find_misconceptions(rubric: Rubric, answer: AnswerView) -> list[Misconceptio
     if rubric.reference_only:
         return findings
     flagged = {f.sentence.start for f in findings}
-    points = [PointWords.of(point) for point in rubric.key_points]
+    points = rubric.memo(
+        "point_words", lambda: [PointWords.of(point) for point in rubric.key_points]
+    )
     for sentence in sentences:
         if sentence.span.start in flagged:
             continue

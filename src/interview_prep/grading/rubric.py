@@ -12,8 +12,9 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -21,6 +22,8 @@ from ..domain import KeyPoint, Question
 from .embedders import Embedder, Vectors
 from .references import derive_key_points, reference_texts, reference_units
 from .text import Span, Token, content_keys, is_content, tokenize
+
+T = TypeVar("T")
 
 
 def question_keys(question_text: str) -> frozenset[str]:
@@ -77,6 +80,16 @@ class Rubric:
     correction_vectors: Vectors | None = None
     baseline: dict[str, np.ndarray] = field(default_factory=dict)
     """Feature vectors of the question text graded as if it were an answer, per feature set."""
+    derived: dict[tuple[str, tuple[KeyPoint, ...]], Any] = field(default_factory=dict)
+    """What rules compute once from the key points (their words, terms), keyed by the points."""
+
+    def memo(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per rubric and set of key points."""
+        key = (name, self.key_points)
+        if key not in self.derived:
+            self.derived[key] = compute()
+        result: T = self.derived[key]
+        return result
 
     @property
     def embedded(self) -> bool:
