@@ -1,3 +1,3 @@
-"""Interview Prep: offline interview practice with question banks, a grader and spaced repetition."""
+"""Interview Prep: offline interview practice with banks, a grader and spaced repetition."""
 
 __version__ = "0.1.0"

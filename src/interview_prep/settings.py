@@ -57,6 +57,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Grader to use: 'embedding' (MiniLM on onnxruntime), 'lexical', or 'auto' "
         "(embedding, falling back to lexical if the model is missing).",
     ),
+    Setting(
+        "embedding_model_path",
+        "",
+        "A copy of the MiniLM model.onnx to use where the model package cannot be installed "
+        "(its checksum is still verified).",
+    ),
+    Setting(
+        "benchmark_dir",
+        "",
+        "Folder of the short-answer benchmark files for `interview-prep eval` and the "
+        "benchmarks (default: ../shared/benchmarks/asag beside the repository).",
+    ),
     Setting("new_per_day", 5, "New questions introduced per day in spaced-repetition practice."),
     Setting("desired_retention", 0.9, "Target recall probability for FSRS scheduling."),
 )
@@ -77,8 +89,7 @@ def _coerce(setting: Setting, raw: Any) -> Any:
             return float(raw)
     except (TypeError, ValueError):
         raise ConfigurationError(
-            f"setting {setting.name} ({setting.env}): {raw!r} is not a "
-            f"{type(default).__name__}"
+            f"setting {setting.name} ({setting.env}): {raw!r} is not a {type(default).__name__}"
         ) from None
     return str(raw)
 

@@ -8,13 +8,13 @@ with ``score * 5 / max_score``.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain import Question
 from ..domain.questions import slugify
 from ..errors import InvalidInputError
+from ..settings import load_config
 
 BENCHMARK_DIR_ENV = "INTERVIEW_PREP_BENCHMARK_DIR"
 DEV_FILES = ("mohler-dev.jsonl", "saf-dev.jsonl", "semeval2013-2way-dev.jsonl")
@@ -56,7 +56,7 @@ class BenchmarkItem:
 
 def default_benchmark_dir(repo_root: Path | None = None) -> Path:
     """``$INTERVIEW_PREP_BENCHMARK_DIR``, else ``<repo>/../shared/benchmarks/asag``."""
-    override = os.environ.get(BENCHMARK_DIR_ENV)
+    override = load_config().benchmark_dir
     if override:
         return Path(override).expanduser()
     root = repo_root or Path(__file__).resolve().parents[3]

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ConfigurationError
+from ..settings import load_config
 
 if TYPE_CHECKING:  # pragma: no cover
     from tokenizers import Tokenizer
@@ -68,7 +69,7 @@ def find_model_file() -> Path:
     Raises:
         ModelUnavailableError: neither is there.
     """
-    override = os.environ.get(MODEL_PATH_ENV)
+    override = load_config().embedding_model_path
     if override:
         path = Path(override).expanduser()
         if not path.is_file():
