@@ -14,11 +14,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..practice.clock import Clock, utc_now
 from ..settings import Config, load_config
 from ..storage.database import Database, open_database
-from .cache import BankCatalog, PageCache
+from ..storage.practice import DatabasePracticeStore
+from .cache import BankCatalog, CurrentQuestions, PageCache
 from .errors import install_error_handlers
-from .routes import api, pages
+from .routes import api, pages, practice, progress
 from .templating import STATIC_DIR
 
 # Everything the pages use is served by the app itself; nothing inline, nothing from elsewhere.
@@ -60,7 +62,9 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
-def create_app(database: Database | None = None, *, config: Config | None = None) -> FastAPI:
+def create_app(
+    database: Database | None = None, *, config: Config | None = None, clock: Clock = utc_now
+) -> FastAPI:
     """Build the web app.
 
     Args:
@@ -68,6 +72,7 @@ def create_app(database: Database | None = None, *, config: Config | None = None
             opens the configured one (migrating it and loading bundled banks) and closes it on
             shutdown.
         config: settings; by default read from the environment.
+        clock: the current time, timezone-aware (tests pin it to replay a timed session).
 
     Returns:
         The ASGI app.
@@ -101,9 +106,14 @@ def create_app(database: Database | None = None, *, config: Config | None = None
     app.state.config = config
     app.state.banks = BankCatalog(db)
     app.state.pages = PageCache()
+    app.state.questions = CurrentQuestions(db, app.state.banks)
+    app.state.practice = DatabasePracticeStore(db)
+    app.state.clock = clock
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
+    app.include_router(practice.router)
+    app.include_router(progress.router)
     app.include_router(api.router)
     return app

@@ -16,11 +16,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
 from ..errors import NotFoundError
 from ..storage import repository
 from ..storage.database import Database
-from ..storage.records import BankSummary
+from ..storage.records import BankSummary, QuestionRecord
 
 
 class BankCatalog:
@@ -69,6 +70,11 @@ class BankCatalog:
             raise NotFoundError(f"There is no question bank {bank_id!r}.")
         return summary
 
+    def revision(self) -> Hashable:
+        """The database's bank revision as last checked: it changes with any bank."""
+        self._refresh(force=False)
+        return self._revision
+
     def invalidate(self) -> None:
         with self._lock:
             self._checked_at = None
@@ -108,3 +114,38 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """Every current question, in bank order, and each by ``(bank id, question id)``."""
+
+    records: list[QuestionRecord]
+    by_key: dict[tuple[str, str], QuestionRecord]
+
+    @classmethod
+    def of(cls, records: list[QuestionRecord]) -> QuestionSet:
+        return cls(records, {(record.bank_id, record.question.id): record for record in records})
+
+
+class CurrentQuestions:
+    """Every current question of every bank: what the practice queue draws from.
+
+    Re-read only when the bank revision changes (the catalog checks it every ``ttl``), so the
+    practice pages do not parse every question on every request.
+    """
+
+    def __init__(self, db: Database, banks: BankCatalog) -> None:
+        self._db = db
+        self._banks = banks
+        self._lock = threading.Lock()
+        self._revision: Hashable = None
+        self._questions: QuestionSet | None = None
+
+    def get(self) -> QuestionSet:
+        revision = self._banks.revision()
+        with self._lock:
+            if self._questions is None or revision != self._revision:
+                self._questions = QuestionSet.of(repository.list_questions(self._db))
+                self._revision = revision
+            return self._questions

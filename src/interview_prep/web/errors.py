@@ -25,6 +25,7 @@ logger = logging.getLogger("interview_prep.web")
 
 _HTTP_CODES = {
     400: ("bad_request", "Bad request"),
+    403: ("forbidden", "Not allowed"),
     404: ("not_found", "Page not found"),
     405: ("method_not_allowed", "Method not allowed"),
     413: ("too_large", "Request too large"),
@@ -39,13 +40,37 @@ def wants_json(path: str) -> bool:
     return path == "/api" or path.startswith("/api/") or path == "/openapi.json"
 
 
+# An error page offers a way back to the part of the site the visitor was in.
+_BACK_LINKS = (
+    ("/practice", "/practice", "Back to practice"),
+    ("/progress", "/progress", "Back to your progress"),
+    ("/history", "/progress", "Back to your progress"),
+)
+
+
+def _back_link(path: str) -> tuple[str | None, str | None]:
+    for prefix, url, label in _BACK_LINKS:
+        if path == prefix or path.startswith(prefix + "/"):
+            return url, label
+    return None, None
+
+
 def error_response(
     path: str, status: int, code: str, title: str, message: str, **extra: Any
 ) -> Response:
     if wants_json(path):
         return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+    back_url, back_label = _back_link(path)
     html = render_text(
-        "error.html", {"status": status, "title": title, "message": message, "code": code}
+        "error.html",
+        {
+            "status": status,
+            "title": title,
+            "message": message,
+            "code": code,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
     )
     return Response(html, status_code=status, media_type="text/html; charset=utf-8")
 
@@ -99,8 +124,17 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    code, title = _HTTP_CODES.get(exc.status_code, ("error", "Something went wrong"))
-    if exc.status_code == 404:
+    status = exc.status_code
+    if status == 400 and "exceeded maximum size" in str(exc.detail):
+        # Starlette refuses a form field over 1 MB as a bad request; say what it is.
+        status = 413
+    code, title = _HTTP_CODES.get(status, ("error", "Something went wrong"))
+    if status == 413:
+        message = (
+            "This form is too large to accept: each field may hold up to 1 MB. "
+            "Shorten the text and send it again."
+        )
+    elif exc.status_code == 404:
         message = (
             f"There is nothing at {request.url.path}. "
             "Check the address, or start again from the question banks."
@@ -109,7 +143,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         message = exc.detail
     else:
         message = title
-    response = error_response(request.url.path, exc.status_code, code, title, message)
+    response = error_response(request.url.path, status, code, title, message)
     if exc.headers:
         response.headers.update(exc.headers)
     return response

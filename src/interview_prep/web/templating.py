@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from ..domain.questions import Erratum
+from .localtime import duration
 
 STATIC_DIR = Path(__file__).parent / "static"
 HTMX_FILE = "htmx-2.0.11.min.js"
@@ -147,7 +148,11 @@ def environment() -> Environment:
         category_anchor=category_anchor,
     )
     env.filters.update(
-        answer_html=answer_html, code_html=code_html, doc_html=doc_html, plural=_plural
+        answer_html=answer_html,
+        code_html=code_html,
+        doc_html=doc_html,
+        plural=_plural,
+        duration=duration,
     )
     return env
 

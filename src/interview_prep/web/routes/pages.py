@@ -7,8 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from ...practice.attempts import LOCAL_USER_ID
 from ...storage import repository
 from ..api_docs import endpoints
+from ..localtime import visitor_zone
+from ..practice_views import question_practice
 from ..study import Filters, bank_view, question_view
 from ..templating import STATIC_DIR, bank_url, render, render_text
 
@@ -70,17 +73,24 @@ def bank_page(
 
 @router.get("/questions/{question_id:path}", response_class=HTMLResponse)
 def question_page(request: Request, question_id: str, bank: str | None = None) -> Response:
-    """One question: model answer, key points, misconceptions, errata, links and neighbours.
+    """One question: model answer, key points, misconceptions, errata, links and neighbours,
+    and the visitor's attempts at it.
 
     ``question_id`` is an id, or ``bank/id`` when the id is in several banks.
     """
     db = request.app.state.db
     record = repository.get_question(db, question_id, bank=bank or None)
     summary = request.app.state.banks.get(record.bank_id)
+    practice = question_practice(
+        request.app.state.practice, LOCAL_USER_ID, record, visitor_zone(request)
+    )
 
     def page() -> str:
-        return render_text("question.html", {**question_view(db, record, summary)})
+        return render_text("question.html", {**question_view(db, record, summary), **practice})
 
+    if practice["attempts"]:
+        # The visitor's own history changes with every answer: not for the shared cache.
+        return HTMLResponse(page(), headers={"Cache-Control": "no-store"})
     html = request.app.state.pages.get_or_render(summary, ("question", record.ref), page)
     return HTMLResponse(html)
 

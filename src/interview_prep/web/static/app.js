@@ -1,9 +1,23 @@
 // Interview Prep: small progressive enhancements. Every page works without this file;
-// it adds keyboard shortcuts, "expand all"/"collapse all" and keeps aria-expanded in step.
+// it adds keyboard shortcuts, "expand all"/"collapse all", keeps aria-expanded in step, and
+// tells the server the visitor's time zone (cookie "tz").
 (function () {
   "use strict";
 
   document.documentElement.classList.add("js");
+
+  // The server counts practice days and writes times in the visitor's time zone: tell it which.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var known = document.cookie.split("; ").some(function (pair) {
+      return pair === "tz=" + encodeURIComponent(zone);
+    });
+    if (zone && !known) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (error) {
+    // No Intl time zone support: the server uses UTC.
+  }
 
   function questions() {
     return Array.prototype.slice.call(document.querySelectorAll("#results details.question"));

@@ -1,0 +1,41 @@
+"""The progress dashboard, the history of every attempt, and its export as JSON or CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import HTMLResponse, Response
+
+from ...practice.history import HistoryFormat
+from ..practice import PracticeContext
+from ..progress import dashboard_view, export, history_view
+from ..templating import render
+
+router = APIRouter(include_in_schema=False)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress_page(request: Request) -> Response:
+    """Mastery per category, score trend, activity calendar, streak, reviews due (14 days)."""
+    context = dashboard_view(PracticeContext.of(request))
+    return render(request, "progress/dashboard.html", context, headers=NO_STORE)
+
+
+@router.get("/history", response_class=HTMLResponse)
+def history_page(request: Request) -> Response:
+    """Every attempt, newest first, with its score, time and rating."""
+    context = history_view(PracticeContext.of(request))
+    return render(request, "progress/history.html", context, headers=NO_STORE)
+
+
+@router.get("/history/export")
+def export_history(
+    request: Request,
+    format: Annotated[HistoryFormat, Query(description="json or csv")] = HistoryFormat.JSON,
+) -> Response:
+    """Download every attempt and review."""
+    text, media_type, filename = export(PracticeContext.of(request), format)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE}
+    return Response(text, media_type=media_type, headers=headers)
