@@ -12,13 +12,13 @@ claims) and asks which key point the clause is about by the words it shares with
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from ..domain import KeyPoint
+from .clauses import Claim, claims_of
 from .numbers import close, find_numbers
-from .text import NEGATIONS, Token, is_content, negated_positions, tokenize, word_key
+from .text import NEGATIONS, Span, Token, is_content, split_sentences, tokenize, word_key
 
 # Pairs of terms that are each other's usual mix-up. Each side is a phrase, matched on lemmas.
 SWAPPED_TERMS: tuple[tuple[str, str], ...] = (
@@ -43,11 +43,6 @@ _NEGATION_KEYS = frozenset(word_key(word) for word in NEGATIONS)
 _HYPOTHETICAL = frozenset(
     word_key(w) for w in ("would", "could", "might", "otherwise", "if", "unless")
 )
-_CLAUSE_BREAK = re.compile(
-    r"[;:,()\[\]]\s*|\.\s+|\s[-–—]+\s|\s+(?=(?:while|whereas|but|however|although|though|and|unlike|"
-    r"instead|so|which|because)\b)",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -63,20 +58,25 @@ class Clause:
         self.content = {token.key for token in self.tokens if is_content(token)}
 
 
+def clause_of(claim: Claim) -> Clause:
+    """A claim as the rules see it: without what its context denies ("unlike L2, L1 ...")."""
+    cues = set(claim.cues)
+    kept = [
+        position
+        for position in range(len(claim.tokens))
+        if position >= claim.own_from or (position not in claim.denied and position not in cues)
+    ]
+    renumber = {old: new for new, old in enumerate(kept)}
+    return Clause(
+        [claim.tokens[p] for p in kept],
+        [claim.keys[p] for p in kept],
+        {renumber[p] for p in claim.denied if p in renumber},
+    )
+
+
 def clauses_of(text: str) -> list[Clause]:
-    """The clauses of a sentence, each with its tokens and the positions under a negation."""
-    pieces = []
-    start = 0
-    for match in _CLAUSE_BREAK.finditer(text):
-        pieces.append(text[start : match.start()])
-        start = match.end()
-    pieces.append(text[start:])
-    clauses = []
-    for piece in pieces:
-        tokens = tokenize(piece)
-        if tokens:
-            clauses.append(Clause(tokens, [t.key for t in tokens], negated_positions(tokens)))
-    return clauses
+    """The clauses of a sentence (see :mod:`.clauses`), each with the positions it denies."""
+    return [clause_of(claim) for claim in claims_of(Span(text, 0, len(text)))]
 
 
 def phrase_keys(phrase: str) -> list[str]:
@@ -131,7 +131,6 @@ class PointWords:
     @classmethod
     def of(cls, point: KeyPoint) -> PointWords:
         tokens = tokenize(point.text)
-        negated = negated_positions(tokens)
         keys = [t.key for t in tokens]
         lemmas = [t.lemma for t in tokens]
         swaps = [
@@ -139,15 +138,38 @@ class PointWords:
             for swap in _swaps()
             if contains(lemmas, swap.meant_lemmas) and not contains(lemmas, swap.said_lemmas)
         ]
+        # The key point's clauses are read by the same rules as the answer's, so that a denial
+        # ("without", "instead of") means the same on both sides.
+        clauses = [
+            clause for sentence in split_sentences(point.text) for clause in _sentence(sentence)
+        ]
+        negated = {
+            clause.keys[i] for clause in clauses for i in clause.negated if i < len(clause.keys)
+        }
         return cls(
             point,
             keys,
             lemmas,
             {t.key for t in tokens if is_content(t)},
-            {t.key for i, t in enumerate(tokens) if i in negated},
+            negated,
             swaps,
-            clauses_of(point.text),
+            clauses,
         )
+
+
+def _sentence(span: Span) -> list[Clause]:
+    """A key point's sentence as clauses, each the piece's own words only."""
+    result = []
+    for claim in claims_of(span):
+        own = range(claim.own_from, len(claim.tokens))
+        result.append(
+            Clause(
+                [claim.tokens[p] for p in own],
+                [claim.keys[p] for p in own],
+                {p - claim.own_from for p in claim.denied if p >= claim.own_from},
+            )
+        )
+    return result
 
 
 def swapped_term(
@@ -210,6 +232,16 @@ def _about_the_counterpart(clause: Clause, point: PointWords) -> bool:
         contains(clause.lemmas, swap.said_lemmas) and not contains(clause.lemmas, swap.meant_lemmas)
         for swap in point.swaps
     )
+
+
+def names_its_term(clause: Clause, point: PointWords) -> bool:
+    """Whether the clause names the term the key point is about, when the point has one.
+
+    "This rarely drives them to zero" may be about L1 or L2: a key point about L1 is only
+    denied by a clause that says L1 (or Lasso). Points without such a term always pass.
+    """
+    terms = [swap.meant_lemmas for swap in point.swaps if not swap.generic]
+    return not terms or any(contains(clause.lemmas, term) for term in terms)
 
 
 def closest_point(

@@ -90,6 +90,8 @@ class MisconceptionFinding:
     sentence: Evidence
     key_point: int | None = None
     detail: str = ""
+    clause: Evidence | None = None
+    """The part of the sentence that makes the claim (the sentence minus what else it says)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +99,7 @@ class MisconceptionFinding:
             "claim": self.claim,
             "correction": self.correction,
             "sentence": self.sentence.to_dict(),
+            "clause": self.clause.to_dict() if self.clause else None,
             "key_point": self.key_point,
             "detail": self.detail,
         }
@@ -114,6 +117,10 @@ class QuickfireResult:
     fraction: float = 0.0
     """How much of the expected answer was given (names found / required, 0-1)."""
     message: str = ""
+    rejected: tuple[str, ...] = ()
+    """Names the answer gives that are not among the accepted ones, as written."""
+    spans: tuple[tuple[int, int], ...] = ()
+    """Where each accepted part is in the answer: ``answer[start:end]``."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +128,8 @@ class QuickfireResult:
             "passed": self.passed,
             "expected": self.expected,
             "accepted": list(self.accepted),
+            "rejected": list(self.rejected),
+            "spans": [list(span) for span in self.spans],
             "fraction": round(self.fraction, 3),
             "message": self.message,
         }

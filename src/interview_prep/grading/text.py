@@ -83,7 +83,7 @@ _CONTRASTS = frozenset({("than", "rather")})
 _IRREGULAR = {
     "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",
     "has": "have", "had": "have", "does": "do", "did": "do", "done": "do", "went": "go",
-    "gone": "go", "made": "make", "took": "take", "taken": "take", "gave": "give",
+    "goes": "go", "gone": "go", "made": "make", "took": "take", "taken": "take", "gave": "give",
     "given": "give", "found": "find", "kept": "keep", "left": "leave", "lost": "lose",
     "built": "build", "chose": "choose", "chosen": "choose", "grew": "grow", "grown": "grow",
     "fell": "fall", "fallen": "fall", "ran": "run", "led": "lead", "sent": "send", "spent": "spend",
@@ -102,6 +102,9 @@ _IRREGULAR = {
     "n't": "not", "cannot": "not", "can't": "not", "won't": "not",
 }  # fmt: skip
 
+_OUR_STEMS = frozenset(
+    {"behavi", "col", "flav", "hon", "lab", "neighb", "fav", "harb", "hum", "vap"}
+)
 _KEEP_S = re.compile(r"(?:ss|us|is|ous|ics|sis|xis|as|ys)$")
 
 
@@ -117,11 +120,12 @@ def _british_to_american(word: str) -> str:
     if (
         word.endswith("ise")
         and len(word) > 6
-        and not word.endswith(("wise", "cise", "rise", "mise"))
+        and (word.endswith("imise") or not word.endswith(("wise", "cise", "rise", "mise")))
     ):
-        return word[:-3] + "ize"
-    if word.endswith("our") and word[:-3] in {"behavi", "col", "flav", "hon", "lab", "neighb"}:
-        return word[:-3] + "or"
+        return word[:-3] + "ize"  # optimise, minimise; not premise, exercise, otherwise
+    for ending in ("our", "ours", "oured", "ouring"):
+        if word.endswith(ending) and word[: -len(ending)] in _OUR_STEMS:
+            return word[: -len(ending)] + "or" + ending[3:]  # neighbours -> neighbors
     return word
 
 
@@ -158,6 +162,8 @@ def lemma(word: str) -> str:
     word = _british_to_american(lowered)
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith(("izes", "yzes")):
+        return word[:-1]  # penalizes -> penalize, analyzes -> analyze
     if word.endswith(("sses", "shes", "ches", "xes", "zes")):
         return word[:-2]
     if word.endswith("s") and not _KEEP_S.search(word):
@@ -171,6 +177,8 @@ def lemma(word: str) -> str:
                 return word
             if len(base) >= 3 and base[-1] == base[-2] and base[-1] not in "lsz":
                 return base[:-1]  # stopped -> stop, running -> run
+            if base.endswith("ell") and any(vowel in base[:-3] for vowel in "aeiouy"):
+                return base[:-1]  # modelling -> model, labelled -> label; not spelling
             if base.endswith(
                 ("at", "iz", "bl", "ut", "ov", "uc", "rg", "ag", "ar", "ur", "iv", "os")
             ):
@@ -191,6 +199,15 @@ def stem(word: str) -> str:
         return word
     result: str = _stemmer.stemWord(word)
     return result
+
+
+@lru_cache(maxsize=65536)
+def lemma_key(word: str) -> str:
+    """The stem of a word's lemma: stricter agreement for short phrases than :func:`word_key`.
+
+    Snowball alone stems "imbalanced" and "imbalance" apart; through the lemma they agree.
+    """
+    return stem(lemma(word))
 
 
 def tokenize(text: str) -> list[Token]:
