@@ -50,3 +50,57 @@ def test_text_phrase_any_accepted_form():
     )
     assert check_expected(expected, "A rectified linear unit.").passed
     assert not check_expected(expected, "sigmoid").passed
+
+
+def test_names_not_accepted_are_reported_as_written():
+    expected = ExpectedAnswer(
+        kind=ExpectedKind.NAMES,
+        names=(AcceptedName("Pinecone"), AcceptedName("Milvus"), AcceptedName("Qdrant")),
+        required=3,
+    )
+    result = check_expected(
+        expected, "Pinecone, Milvus and MySQL", "Name three popular vector databases."
+    )
+    assert result.accepted == ("Pinecone", "Milvus") and result.rejected == ("MySQL",)
+    assert "MySQL is not one of the accepted vector databases." in result.message
+    assert result.spans == ((0, 8), (10, 16))
+    assert check_expected(expected, "MySQL, Excel and Oracle.").rejected == (
+        "MySQL",
+        "Excel",
+        "Oracle",
+    )
+    prose = check_expected(expected, "FAISS is the only one, the others are normal databases.")
+    assert prose.rejected == ()
+
+
+def test_the_key_points_a_check_speaks_for():
+    from interview_prep.domain import KeyPoint
+    from interview_prep.grading.quickfire import points_stated
+
+    points = (
+        KeyPoint("The default lr is 0.001 (1e-3)"),
+        KeyPoint("Other defaults are betas (0.9, 0.999)"),
+    )
+    assert points_stated(number(0.001), points) == [0]
+    names = ExpectedAnswer(
+        kind=ExpectedKind.NAMES,
+        names=(AcceptedName("Pinecone"), AcceptedName("Milvus"), AcceptedName("FAISS")),
+        required=3,
+    )
+    listed = (KeyPoint("Uses FAISS as a library"), KeyPoint("Names three: Pinecone, Milvus, ..."))
+    assert points_stated(names, listed) == [1]
+    assert points_stated(number(42), points) == []
+
+
+def test_a_check_rules_on_its_key_points():
+    from interview_prep.grading.quickfire import apply_check
+    from interview_prep.grading.result import Coverage, KeyPointResult
+
+    missed = [KeyPointResult(0, "The default lr is 0.001 (1e-3)", 2.0, Coverage.MISSED, 0.2)]
+    passed = check_expected(number(0.001), "I think 1e-3")
+    [point] = apply_check(missed, passed, [0], "I think 1e-3")
+    assert point.status is Coverage.COVERED and point.evidence.text == "1e-3"
+    covered = [KeyPointResult(0, "The default lr is 0.001", 2.0, Coverage.COVERED, 0.7)]
+    failed = check_expected(number(0.001), "The default lr is 0.01")
+    [point] = apply_check(covered, failed, [0], "The default lr is 0.01")
+    assert point.status is Coverage.MISSED

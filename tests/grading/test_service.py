@@ -3,11 +3,13 @@
 import json
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from interview_prep.domain import Question
 from interview_prep.errors import ConfigurationError
+from interview_prep.formats import load_bank_file
 from interview_prep.grading import embedders, service
 from interview_prep.grading.graders import EmbeddingGrader, register_grader, unregister_grader
 from interview_prep.grading.result import Coverage, Label, Rating
@@ -162,3 +164,70 @@ def test_a_model_that_fails_at_run_time_still_gives_a_grade(monkeypatch, regular
 def test_unknown_grader_names_are_configuration_errors(regularization_question):
     with pytest.raises(ConfigurationError, match="unknown grader"):
         service.grade(regularization_question, GOOD, grader_name="nope")
+
+
+ML_BANK = load_bank_file(
+    Path(__file__).parents[2] / "src" / "interview_prep" / "data" / "banks" / "ml-engineer.yaml"
+)
+
+
+def ml_question(question_id: str) -> Question:
+    question = ML_BANK.question(question_id)
+    assert question is not None
+    return question
+
+
+def test_a_stated_misconception_contradicts_its_key_point_and_caps_the_score():
+    answer = (
+        "L1 regularization adds the sum of absolute weights to the loss, which pushes some "
+        "weights to exactly zero so you get sparse models. L2 adds squared weights and also "
+        "drives weights to exactly zero, which is why it's used for feature selection."
+    )
+    result = service.grade(ml_question("l1-vs-l2-regularization"), answer, grader_name="embedding")
+    [wrong] = result.misconceptions
+    assert wrong.claim.startswith("L2 regularization drives weights to exactly zero")
+    assert wrong.clause is not None and wrong.clause.text.startswith("L2 adds squared weights")
+    l2 = result.key_points[2]
+    assert l2.contradicted and l2.status is Coverage.MISSED
+    assert l2.evidence is not None and "exactly zero" in l2.evidence.text
+    assert result.key_points[1].status is Coverage.COVERED  # what L1 was said to do is right
+    # The wrong sentence is evidence for no key point.
+    assert all(
+        p.evidence is None or not p.evidence.text.startswith("L2 adds") or p.contradicted
+        for p in result.key_points
+    )
+    assert result.score <= 3.0 and result.label in (Label.WEAK, Label.INCORRECT)
+    assert result.rating is Rating.HARD
+    assert result.feedback.startswith("One claim here is wrong.\nFix this first:")
+    assert wrong.correction in result.feedback
+
+
+def test_the_right_part_of_a_sentence_keeps_its_credit():
+    answer = (
+        "Overfitting means training error is low but validation error is much higher, and "
+        "cross-validation prevents overfitting."
+    )
+    result = service.grade(ml_question("overfitting"), answer, grader_name="embedding")
+    assert [m.claim for m in result.misconceptions] == ["Cross-validation prevents overfitting"]
+    assert result.key_points[0].status is not Coverage.MISSED
+    assert result.key_points[0].evidence is not None
+    assert "cross-validation" not in result.key_points[0].evidence.text
+
+
+def test_a_passed_quickfire_check_covers_the_key_point_it_states():
+    result = service.grade(ml_question("adam-default-learning-rate"), "1e-3")
+    point = result.key_points[0]
+    assert point.status is Coverage.COVERED and point.evidence is not None
+    assert point.evidence.text == "1e-3"
+    saying_it = [line for line in result.feedback.splitlines() if "0.001 (1e-3)" in line]
+    assert saying_it and all(line.startswith("You covered") for line in saying_it)
+    wrong = service.grade(ml_question("adam-default-learning-rate"), "0.01")
+    assert wrong.key_points[0].status is Coverage.MISSED
+
+
+def test_names_that_are_not_accepted_are_said_so():
+    result = service.grade(ml_question("vector-databases"), "Pinecone, Milvus and MySQL")
+    assert result.quickfire is not None and result.quickfire.rejected == ("MySQL",)
+    assert result.key_points[0].status is Coverage.PARTLY
+    assert "MySQL is not one of the accepted vector databases." in result.feedback
+    assert result.to_dict()["quickfire"]["rejected"] == ["MySQL"]

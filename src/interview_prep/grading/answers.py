@@ -87,3 +87,102 @@ def view_answer(
         demoted = mean_direction(view.word_vectors)
         view.demoted_vector = demoted if demoted is not None else view.vector
     return view
+
+
+def without(
+    view: AnswerView,
+    removed: list[tuple[int, int]],
+    question_keys: frozenset[str],
+    embedder: Embedder | None = None,
+) -> AnswerView:
+    """``view`` without the character ranges ``removed``: what earns credit in the answer.
+
+    A sentence that loses a part keeps the rest as one or two shorter sentences (embedded anew in
+    one call, together with any word not embedded before); untouched sentences and words keep
+    their vectors. ``removed`` ranges are whole pieces of sentences (see
+    :func:`.clauses.claim_groups`).
+    """
+    if not removed:
+        return view
+
+    def gone(start: int, end: int) -> bool:
+        return any(start < stop and begin < end for begin, stop in removed)
+
+    sentences: list[Span] = []
+    kept_rows: list[int | None] = []  # row of the old sentence vector, or None if new
+    for row, span in enumerate(view.sentences):
+        if not gone(span.start, span.end):
+            sentences.append(span)
+            kept_rows.append(row)
+            continue
+        for part in _remaining(view.text, span, removed):
+            sentences.append(part)
+            kept_rows.append(None)
+    tokens = [token for token in view.tokens if not gone(token.start, token.end)]
+    credited = AnswerView(
+        text=view.text,
+        sentences=sentences,
+        tokens=tokens,
+        keys=[token.key for token in tokens if is_content(token)],
+        words=content_words(tokens, question_keys)[:MAX_EMBEDDED_WORDS],
+        all_words=content_words(tokens)[:MAX_EMBEDDED_WORDS],
+        sentence_tokens=[
+            [token for token in tokens if span.start <= token.start < span.end]
+            for span in sentences
+        ],
+    )
+    if embedder is None or view.sentence_vectors is None or not sentences:
+        return credited
+    known: dict[str, Vectors] = {}
+    for words, vectors in (
+        (view.words, view.word_vectors),
+        (view.all_words, view.all_word_vectors),
+    ):
+        if vectors is not None:
+            known.update(zip(words, vectors, strict=True))
+    new_texts = [span.text for span, row in zip(sentences, kept_rows, strict=True) if row is None]
+    missing = [w for w in dict.fromkeys([*credited.words, *credited.all_words]) if w not in known]
+    fresh = list(dict.fromkeys([*new_texts, *missing]))
+    if fresh:
+        known.update(zip(fresh, embedder.embed(fresh), strict=True))
+    credited.sentence_vectors = np.vstack(
+        [
+            view.sentence_vectors[row] if row is not None else known[span.text]
+            for span, row in zip(sentences, kept_rows, strict=True)
+        ]
+    ).astype(np.float32)
+    credited.word_vectors = _rows(credited.words, known, view.sentence_vectors.shape[1])
+    credited.all_word_vectors = _rows(credited.all_words, known, view.sentence_vectors.shape[1])
+    credited.vector = mean_direction(credited.sentence_vectors)
+    demoted = mean_direction(credited.word_vectors)
+    credited.demoted_vector = demoted if demoted is not None else credited.vector
+    return credited
+
+
+def _rows(words: list[str], known: dict[str, Vectors], size: int) -> Vectors:
+    if not words:
+        empty: Vectors = np.zeros((0, size), dtype=np.float32)
+        return empty
+    stacked: Vectors = np.vstack([known[word] for word in words]).astype(np.float32)
+    return stacked
+
+
+def _remaining(text: str, sentence: Span, removed: list[tuple[int, int]]) -> list[Span]:
+    """The parts of ``sentence`` outside ``removed``, trimmed, as spans of ``text``."""
+    parts = []
+    start = sentence.start
+    for begin, stop in sorted(removed):
+        if stop <= sentence.start or begin >= sentence.end:
+            continue
+        parts.append((start, max(start, begin)))
+        start = max(start, stop)
+    parts.append((start, sentence.end))
+    spans = []
+    for begin, end in parts:
+        while begin < end and (text[begin].isspace() or text[begin] in ",;:-–—"):
+            begin += 1
+        while end > begin and (text[end - 1].isspace() or text[end - 1] in ",;:-–—"):
+            end -= 1
+        if end > begin and any(ch.isalnum() for ch in text[begin:end]):
+            spans.append(Span(text[begin:end], begin, end))
+    return spans

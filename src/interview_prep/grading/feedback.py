@@ -2,7 +2,8 @@
 
 Every sentence here is a template filled with the rubric's own text (key points, corrections, the
 expected quick-fire answer) or with the candidate's own words: nothing is added that the question's
-author or the candidate did not write.
+author or the candidate did not write. The most important thing comes first: a wrong claim, then
+the exact check of a quick-fire answer, then the heaviest key points still to add.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ _OPENINGS = {
     Label.INCORRECT: "This answer misses the core of the question.",
 }
 MAX_QUOTE = 160
+MAX_LISTED = 3
+"""Key points named per line; the rest are counted."""
 
 
 def _quote(text: str) -> str:
@@ -32,14 +35,21 @@ def _quote(text: str) -> str:
 
 
 def _listing(points: list[KeyPointResult]) -> str:
-    return "; ".join(_quote(point.text).rstrip(".") for point in points)
+    shown = "; ".join(_quote(point.text).rstrip(".") for point in points[:MAX_LISTED])
+    more = len(points) - MAX_LISTED
+    return shown + (f" (and {more} more)" if more > 0 else "")
 
 
 def _misconception_line(item: MisconceptionFinding) -> str:
-    said = _quote(item.sentence.text)
+    said = _quote((item.clause or item.sentence).text).rstrip(".")
     if item.kind is MisconceptionKind.STATED:
-        return f"Check this: you wrote “{said}”. {item.correction}"
-    return f"Check this: “{said}” {item.detail}. The point is: {item.correction}"
+        return f"Fix this first: you said “{said}”. {item.correction}"
+    point = item.correction.rstrip(".")
+    return f"Fix this first: “{said}” {item.detail}. The key point is: {point}."
+
+
+def _heaviest(points: list[KeyPointResult]) -> list[KeyPointResult]:
+    return sorted(points, key=lambda point: (-point.weight, point.index))
 
 
 def write_feedback(
@@ -52,24 +62,41 @@ def write_feedback(
     reference_only: bool,
     messages: list[str],
 ) -> str:
-    """A short paragraph per finding, strongest signal first."""
-    lines = [_OPENINGS[label]]
-    lines.extend(messages)
+    """A short paragraph per finding, the most important first.
+
+    A missed key point that the answer still touches (some of its terms are there) is something
+    to go further on, never something "you did not mention".
+    """
+    lines = []
+    if misconceptions:
+        count = len(misconceptions)
+        lines.append(
+            "One claim here is wrong." if count == 1 else f"{count} claims here are wrong."
+        )
+        lines.extend(_misconception_line(item) for item in misconceptions)
+    else:
+        lines.append(_OPENINGS[label])
     if quickfire is not None:
         lines.append(quickfire.message)
-    for item in misconceptions:
-        lines.append(_misconception_line(item))
-    covered = [p for p in key_points if p.status is Coverage.COVERED and not p.contradicted]
-    partly = [p for p in key_points if p.status is Coverage.PARTLY and not p.contradicted]
-    missed = [p for p in key_points if p.status is Coverage.MISSED and not p.contradicted]
+    open_points = [p for p in key_points if not p.contradicted]
+    covered = [p for p in open_points if p.status is Coverage.COVERED]
+    touched = [
+        p
+        for p in open_points
+        if p.status is Coverage.PARTLY or (p.status is Coverage.MISSED and p.terms_found)
+    ]
+    missed = [p for p in open_points if p.status is Coverage.MISSED and not p.terms_found]
     source = "the reference answer" if reference_only else "the key points"
+    if missed:
+        if quickfire is not None and quickfire.passed:
+            lines.append(f"If asked to say more: {_listing(_heaviest(missed))}.")
+        else:
+            lines.append(f"Most important to add, from {source}: {_listing(_heaviest(missed))}.")
+    if touched:
+        lines.append(f"Go further on: {_listing(_heaviest(touched))}.")
     if covered:
         lines.append(f"You covered: {_listing(covered)}.")
-    if partly:
-        lines.append(f"Go further on: {_listing(partly)}.")
-    if missed:
-        verb = "Compared with " + source + ", you did not mention"
-        lines.append(f"{verb}: {_listing(missed)}.")
     if structure is not None:
         lines.extend(structure.remarks)
+    lines.extend(messages)
     return "\n".join(lines)

@@ -9,13 +9,14 @@ sparse weights" even though the wording differs.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..domain import KeyPoint
 from .answers import AnswerView
-from .result import Coverage, Evidence, KeyPointResult
+from .result import Coverage, Evidence, KeyPointResult, MisconceptionFinding
 from .rubric import Rubric
 from .text import Span, content_keys, tokenize
 
@@ -150,6 +151,37 @@ def assess_key_points(rubric: Rubric, answer: AnswerView) -> list[KeyPointResult
             )
         )
     return results
+
+
+def mark_contradicted(
+    results: list[KeyPointResult], findings: list[MisconceptionFinding]
+) -> list[KeyPointResult]:
+    """Key points that a wrong claim of the answer gets wrong: missed and contradicted.
+
+    Never covered, whatever else the answer says: an interviewer who hears "L2 drives weights to
+    exactly zero" gives no credit for L2's point, however close the sentence's wording is to it.
+    The evidence is the wrong claim.
+    """
+    wrong: dict[int, MisconceptionFinding] = {}
+    for finding in findings:
+        if finding.key_point is not None:
+            wrong.setdefault(finding.key_point, finding)
+    updated = []
+    for result in results:
+        found = wrong.get(result.index)
+        if found is None:
+            updated.append(result)
+            continue
+        said = found.clause or found.sentence
+        updated.append(
+            dataclasses.replace(
+                result,
+                status=Coverage.MISSED,
+                contradicted=True,
+                evidence=Evidence(said.text, said.start, said.end, result.similarity),
+            )
+        )
+    return updated
 
 
 def coverage_score(results: list[KeyPointResult]) -> float:

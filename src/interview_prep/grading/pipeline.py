@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..domain import Question
-from .answers import AnswerView, view_answer
+from .answers import AnswerView, view_answer, without
 from .calibration import CalibrationModel
 from .embedders import Embedder
 from .features import Array, FeatureSet, best_reference, feature_names, feature_vector
 from .feedback import write_feedback
-from .keypoints import assess_key_points, coverage_score
-from .misconceptions import find_misconceptions
-from .quickfire import check_expected
+from .keypoints import assess_key_points, coverage_score, mark_contradicted
+from .misconceptions import find_misconceptions, wrong_parts
+from .quickfire import apply_check, check_expected, points_stated
 from .result import (
     Coverage,
     GradeResult,
@@ -114,15 +114,26 @@ def analyse(
             truncated, [EMPTY_MESSAGE, *messages], (time.perf_counter() - started) * 1000,
         )  # fmt: skip
     view = view_answer(text, rubric.keys, embedder)
-    features = feature_vector(rubric, view, feature_set, embedder)
     graded_rubric = _rubric_for_answer(rubric, view, feature_set)
     misconceptions = find_misconceptions(graded_rubric, view)
-    contradicted = {item.key_point for item in misconceptions if item.key_point is not None}
-    key_points = [
-        dataclasses.replace(point, contradicted=point.index in contradicted)
-        for point in assess_key_points(graded_rubric, view)
-    ]
-    quickfire = check_expected(question.expected, text) if question.expected else None
+    # What is right earns credit; a wrong claim earns none, however close its words are to the
+    # reference (cosine similarity cannot see that it is wrong), and costs a penalty instead.
+    credited = without(view, wrong_parts(misconceptions), rubric.keys, embedder)
+    features = None
+    if credited.sentences:
+        features = feature_vector(rubric, credited, feature_set, embedder)
+    key_points = assess_key_points(graded_rubric, credited)
+    quickfire = None
+    if question.expected is not None:
+        quickfire = check_expected(question.expected, text, question.question)
+    if not graded_rubric.reference_only:
+        key_points = mark_contradicted(key_points, misconceptions)
+        if quickfire is not None and question.expected is not None:
+            expected = question.expected
+            stated = graded_rubric.memo(
+                "quickfire_points", lambda: points_stated(expected, graded_rubric.key_points)
+            )
+            key_points = apply_check(key_points, quickfire, stated, text)
     return Analysis(
         question, text, feature_set, graded_rubric, view, features, key_points, misconceptions,
         quickfire, structure, truncated, messages, (time.perf_counter() - started) * 1000,
@@ -140,7 +151,7 @@ def conclude(
     started = time.perf_counter()
     messages = [*extra_messages, *analysis.messages]
     names = feature_names(analysis.feature_set)
-    if analysis.empty or analysis.features is None:
+    if analysis.empty:
         return GradeResult(
             question_id=analysis.question.id,
             score=0.0,
@@ -166,7 +177,8 @@ def conclude(
         )
     if tuple(model.features) != names:
         raise ValueError(f"calibration model expects {len(model.features)} other features")
-    calibrated = model.predict_one(analysis.features)
+    # An answer whose every sentence is a wrong claim has nothing left to earn credit.
+    calibrated = model.predict_one(analysis.features) if analysis.features is not None else 0.0
     coverage = None if analysis.rubric.reference_only else coverage_score(analysis.key_points)
     score = combine(
         calibrated,
@@ -176,7 +188,7 @@ def conclude(
         misconceptions=len(analysis.misconceptions),
     )
     label = label_for(score)
-    missed = sum(1 for p in analysis.key_points if p.status is Coverage.MISSED or p.contradicted)
+    missed = sum(1 for p in analysis.key_points if p.status is Coverage.MISSED)
     rating = rating_for(score, misconceptions=len(analysis.misconceptions), missed_points=missed)
     feedback = write_feedback(
         label,
@@ -201,7 +213,11 @@ def conclude(
         reference_only=analysis.rubric.reference_only,
         truncated=analysis.truncated,
         messages=tuple(messages),
-        features=dict(zip(names, (float(v) for v in np.asarray(analysis.features)), strict=True)),
+        features=(
+            dict(zip(names, (float(v) for v in np.asarray(analysis.features)), strict=True))
+            if analysis.features is not None
+            else {}
+        ),
         raw_score=calibrated,
         elapsed_ms=analysis.elapsed_ms + (time.perf_counter() - started) * 1000,
     )

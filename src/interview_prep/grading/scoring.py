@@ -1,9 +1,21 @@
 """From the calibrated score and the findings to the final score, its label and an FSRS rating.
 
 The calibrated score measures closeness to the reference answers. When a question has a rubric, the
-share of its key points covered counts as much; an exact quick-fire check outweighs both; a stated
-wrong claim costs a point each (an interviewer would stop at it); and a behavioral answer is also
-judged on its STAR shape.
+share of its key points covered counts as much; an exact quick-fire check outweighs both; and a
+behavioral answer is also judged on its STAR shape.
+
+A wrong claim is paid for three times over, each for its own reason:
+
+1. it earns nothing: the calibrated score and the key points are computed on the answer without
+   the part that makes the claim (:func:`.answers.without`), because its words sit as close to
+   the reference as the right claim's would (cosine similarity cannot see a contradiction);
+2. the key point it gets wrong counts as missed, so its weight is lost from the coverage;
+3. it costs :data:`MISCONCEPTION_PENALTY` more (at most :data:`MAX_PENALTY` in all), and the final
+   score is capped at :data:`CAP_WITH_MISCONCEPTION`, a low "acceptable": an interviewer who hears
+   a wrong claim on the question's core does not rate the answer higher, whatever else is right.
+
+These adjustments are applied after the calibration, not learned by it: the benchmark data used to
+fit it has no rubric, so no misconceptions are ever found there to learn from.
 """
 
 from __future__ import annotations
@@ -13,9 +25,11 @@ from .result import Label, QuickfireResult, Rating, StarResult
 RUBRIC_WEIGHT = 0.5
 """Weight of key-point coverage against the calibrated score, for hand-written key points."""
 STAR_WEIGHT = 0.3
-MISCONCEPTION_PENALTY = 1.0
-MAX_PENALTY = 2.5
-CAP_WITH_MISCONCEPTION = 3.5
+MISCONCEPTION_PENALTY = 0.75
+"""Points off per wrong claim, on top of the credit it does not earn."""
+MAX_PENALTY = 2.0
+CAP_WITH_MISCONCEPTION = 3.0
+"""The best final score of an answer with a wrong claim: the low end of "acceptable"."""
 
 STRONG = 4.0
 ACCEPTABLE = 2.75
