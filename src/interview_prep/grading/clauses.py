@@ -104,6 +104,8 @@ class Claim:
     denied: set[int] = field(default_factory=set)
     """Positions that a denial word before them in the same piece reaches."""
     keys: list[str] = field(init=False)
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """What matchers compute once per claim (see :mod:`.signals`)."""
 
     def __post_init__(self) -> None:
         self.keys = [token.key for token in self.tokens]

@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from ..domain import Question
 from ..errors import ConfigurationError
+from .blas import limit_blas_threads
 from .calibration import CalibrationModel, load_calibration
 from .embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .features import FeatureSet
@@ -97,6 +98,7 @@ class EmbeddingGrader(EngineGrader):
         load = getattr(self._embedder, "load", None)
         if callable(load):
             load()
+        limit_blas_threads()
 
 
 GraderFactory = Callable[[], Grader]

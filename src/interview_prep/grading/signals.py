@@ -64,6 +64,21 @@ def _token_keys(tokens: list[Token]) -> list[Keys]:
     ]
 
 
+def _claim_keys(claim: Claim) -> tuple[list[Keys], frozenset[str]]:
+    """Each token's keys (denials as DENIAL) and all of them together, once per claim."""
+    cached = claim.memo.get("signal_keys")
+    if cached is None:
+        cues = set(claim.cues)
+        keys = [
+            frozenset({DENIAL}) if position in cues else word_keys(token.text)
+            for position, token in enumerate(claim.tokens)
+        ]
+        cached = (keys, frozenset().union(*keys))
+        claim.memo["signal_keys"] = cached
+    result: tuple[list[Keys], frozenset[str]] = cached  # type: ignore[assignment]
+    return result
+
+
 @cache
 def _swapped_terms() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """Each often-swapped term, as lemmas, with its counterparts.
@@ -226,7 +241,9 @@ def match_signal(signal: Signal, claim: Claim, text: str) -> list[int] | None:
         claim: one claim of a sentence.
         text: the text the claim's token offsets index (the answer).
     """
-    keys = _token_keys(claim.tokens)
+    keys, present = _claim_keys(claim)
+    if any(element.keys and not all(word & present for word in element.keys) for element in signal):
+        return None  # a word of the signal is missing: the common case, decided cheaply
     found = [_occurrences(element, claim, keys, text) for element in signal]
     if not all(found):
         return None

@@ -212,13 +212,19 @@ def lemma_key(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Word and number tokens with their spans in ``text``."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # One answer's sentences are read by several rules; tokens are immutable, so they are shared.
     tokens = []
     for match in _TOKEN.finditer(text):
         raw = match.group(0).rstrip(".")
         if not raw:
             continue
         tokens.append(Token(raw, lemma(raw), match.start(), match.start() + len(raw)))
-    return tokens
+    return tuple(tokens)
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
