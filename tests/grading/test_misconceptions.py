@@ -77,3 +77,20 @@ def test_reference_only_questions_get_no_rule_findings():
         id="ref", category="Benchmark", question="Why?", answer="L1 gives exactly zero weights."
     )
     assert findings(question, "L2 gives exactly zero weights.") == []
+
+
+def test_the_rules_alone_catch_a_property_given_to_the_other_term(regularization_question):
+    """Without listed misconceptions, a clause read with its subject still contradicts the key
+    point: L2 said to give exact zeros denies L2's point, "ridge" for "lasso" swaps a term."""
+    import dataclasses
+
+    question = dataclasses.replace(regularization_question, misconceptions=())
+    answer = "L2 adds squared weights and also drives weights to exactly zero, which is handy."
+    [item] = findings(question, answer)
+    # L1's point given to L2 (a swapped term), or L2's point denied: either names the error.
+    assert (item.kind, item.key_point) in (
+        (MisconceptionKind.SWAPPED_TERM, 0),
+        (MisconceptionKind.NEGATION, 1),
+    )
+    assert item.clause is not None and item.clause.text.startswith("L2 adds squared weights")
+    assert findings(question, "Unlike L1, which gives exactly zero weights, L2 shrinks them.") == []
