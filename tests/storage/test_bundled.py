@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from interview_prep.storage import (
 )
 from interview_prep.storage.bundled import (
     bundled_bank_files,
+    file_hash,
     load_bundled_banks,
     sync_bundled_banks,
 )
@@ -200,5 +202,155 @@ def test_vanishing_gradient_in_the_shipped_bank(
         hits = search(db, "vanishing gradient")
         assert hits[0].record.ref == "ml-engineer/vanishing-gradients"
         assert "<mark>" in hits[0].snippet
+    finally:
+        db.close()
+
+
+# Bank files: a file whose hash is stored with its bank is not read again.
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the bank files parsed during the test."""
+    import interview_prep.formats as formats
+
+    names: list[str] = []
+    real = formats.read_bank_bytes
+
+    def counting(data: bytes, source: str, *args: Any, **kwargs: Any) -> Bank:
+        names.append(source)
+        return real(data, source, *args, **kwargs)
+
+    monkeypatch.setattr(formats, "read_bank_bytes", counting)
+    return names
+
+
+def write_bank_file(folder: Path, data: dict[str, Any]) -> Path:
+    path = folder / f"{data['id']}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def stored_hash(db: Database, bank_id: str) -> str | None:
+    with db.session() as session:
+        return session.get_one(BankRow, bank_id).source_hash
+
+
+def test_an_unchanged_file_is_not_read_again(
+    tmp_path: Path, db: Database, bank_data: dict[str, Any], reads: list[str]
+) -> None:
+    path = write_bank_file(tmp_path, bank_data)
+    assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["added"]
+    assert reads == ["ml-basics.yaml"]
+    assert stored_hash(db, "ml-basics") == file_hash(path.read_bytes())
+    before = updated_at(db, "ml-basics")
+
+    changes = sync_bundled_banks(db, folder=tmp_path)
+
+    assert [(c.bank_id, c.action, c.version) for c in changes] == [("ml-basics", "unchanged", 1)]
+    assert reads == ["ml-basics.yaml"]  # not parsed the second time
+    assert updated_at(db, "ml-basics") == before
+
+
+def test_a_changed_file_is_read_and_its_new_version_stored(
+    tmp_path: Path, db: Database, bank_data: dict[str, Any], reads: list[str]
+) -> None:
+    write_bank_file(tmp_path, bank_data)
+    sync_bundled_banks(db, folder=tmp_path)
+    newer = version_two(bank_data).to_dict()
+    path = write_bank_file(tmp_path, newer)
+
+    assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["updated"]
+    assert reads == ["ml-basics.yaml", "ml-basics.yaml"]
+    assert get_bank(db, "ml-basics").version == 2
+    assert search(db, "dropout")[0].record.id == "dropout"
+    assert stored_hash(db, "ml-basics") == file_hash(path.read_bytes())
+    assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["unchanged"]
+    assert len(reads) == 2
+
+
+def test_a_file_edited_without_a_version_bump_is_read_once(
+    tmp_path: Path, db: Database, bank_data: dict[str, Any], reads: list[str]
+) -> None:
+    write_bank_file(tmp_path, bank_data)
+    sync_bundled_banks(db, folder=tmp_path)
+    before = updated_at(db, "ml-basics")
+    path = write_bank_file(tmp_path, {**bank_data, "title": "Edited without a version bump"})
+
+    assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["unchanged"]
+    assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["unchanged"]
+
+    assert len(reads) == 2  # read once after the edit, then known by its hash
+    assert stored_hash(db, "ml-basics") == file_hash(path.read_bytes())
+    assert list_banks(db)[0].title == bank_data["title"]
+    assert updated_at(db, "ml-basics") == before
+
+
+def test_a_bank_stored_before_hashes_were_kept_is_read_once(
+    tmp_path: Path, db: Database, bank: Bank, bank_data: dict[str, Any], reads: list[str]
+) -> None:
+    sync_bundled_banks(db, [bank])  # as the app did before: no hash stored
+    assert stored_hash(db, "ml-basics") is None
+    write_bank_file(tmp_path, bank_data)
+    for _ in range(3):
+        assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["unchanged"]
+    assert len(reads) == 1
+    assert stored_hash(db, "ml-basics") is not None
+
+
+def test_a_users_bank_with_a_bundled_id_keeps_no_hash(
+    tmp_path: Path, db: Database, bank: Bank, bank_data: dict[str, Any], reads: list[str]
+) -> None:
+    mine = dataclasses.replace(bank, title="My own", questions=bank.questions[:2])
+    import_bank(db, mine)
+    write_bank_file(tmp_path, {**bank_data, "version": 9})
+    for _ in range(2):
+        assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["skipped"]
+    assert get_bank(db, bank.id).to_dict() == mine.to_dict()
+    assert stored_hash(db, bank.id) is None
+
+
+def test_replacing_a_bundled_bank_makes_it_the_users(
+    tmp_path: Path, db: Database, bank: Bank, bank_data: dict[str, Any]
+) -> None:
+    write_bank_file(tmp_path, bank_data)
+    sync_bundled_banks(db, folder=tmp_path)
+    import_bank(db, dataclasses.replace(bank, title="Mine now"), replace=True)
+    assert stored_hash(db, bank.id) is None
+    assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["skipped"]
+    assert list_banks(db)[0].title == "Mine now"
+
+
+def test_processes_reading_the_files_at_once_store_each_bank_once(
+    tmp_path: Path, database_url: str, bank_data: dict[str, Any]
+) -> None:
+    write_bank_file(tmp_path, bank_data)
+    barrier = threading.Barrier(3)
+    results: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            db = open_database(database_url, sync_bundled=False)
+            try:
+                results.append([c.action for c in sync_bundled_banks(db, folder=tmp_path)])
+            finally:
+                db.close()
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    # One wrote it; the others found it done, under the lock or by its hash.
+    assert sorted(results) == [["added"], ["unchanged"], ["unchanged"]]
+    db = open_database(database_url, sync_bundled=False)
+    try:
+        assert [summary.question_count for summary in list_banks(db)] == [7]
+        assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["unchanged"]
     finally:
         db.close()

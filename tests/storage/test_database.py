@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -13,13 +16,22 @@ from sqlalchemy import inspect, text
 
 from interview_prep.domain import Bank
 from interview_prep.errors import ConfigurationError
-from interview_prep.storage import Database, import_bank, list_banks, open_database, upgrade
+from interview_prep.storage import (
+    Database,
+    import_bank,
+    list_banks,
+    open_database,
+    search,
+    upgrade,
+)
 from interview_prep.storage.bundled import sync_bundled_banks
 from interview_prep.storage.database import (
     _alembic_config,
     create_database_engine,
     head_revision,
+    stored_revisions,
 )
+from interview_prep.storage.migrations import HEAD_REVISION
 from interview_prep.storage.schema import BankRow, Base, is_search_index
 
 
@@ -67,6 +79,45 @@ def test_migrations_downgrade_and_upgrade_again(db: Database) -> None:
     with db.engine.connect() as connection:
         assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
     assert upgrade(db.url) == head_revision()
+
+
+def test_the_head_revision_constant_is_alembics_head() -> None:
+    assert head_revision() == HEAD_REVISION
+
+
+def test_an_up_to_date_database_opens_without_importing_alembic(database_url: str) -> None:
+    upgrade(database_url)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from interview_prep.storage import open_database
+        open_database({database_url!r}, sync_bundled=False).close()
+        print(sorted(name for name in sys.modules if name.split(".")[0] == "alembic"))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_an_older_database_is_upgraded_with_its_banks(db: Database, bank: Bank) -> None:
+    import_bank(db, bank)
+    with db.session(write=True) as session:
+        command.downgrade(_alembic_config(session.connection()), "0002")
+    with db.engine.connect() as connection:
+        assert stored_revisions(connection) == {"0002"}
+    reopened = open_database(db.url, sync_bundled=False)
+    try:
+        with reopened.engine.connect() as connection:
+            assert stored_revisions(connection) == {HEAD_REVISION}
+        # The new search columns and indexes cover the questions stored before.
+        assert search(reopened, "vanishing gradient")[0].record.id == "vanishing-gradients"
+        assert [hit.record.id for hit in search(reopened, "exponentially ")] == [
+            "vanishing-gradients"
+        ]
+    finally:
+        reopened.close()
 
 
 def test_open_database_without_migrate_leaves_an_empty_database(database_url: str) -> None:

@@ -18,6 +18,11 @@ from ..errors import BankFormatError, InvalidInputError
 from .validation import validate_bank_data
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# libyaml's loader, when PyYAML was built with it, reads about five times faster than the pure
+# Python one, and the app reads its bundled bank on a first start; both load the same safe subset.
+SAFE_LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)
 
 
 class BankFormat(enum.StrEnum):
@@ -88,7 +93,7 @@ def _parse_structured(text: str, source: str, fmt: BankFormat) -> Any:
                 f"{source}: line {error.lineno}, column {error.colno}: invalid JSON: {error.msg}"
             ) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

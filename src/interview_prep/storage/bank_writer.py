@@ -16,10 +16,16 @@ from .records import ImportResult
 from .schema import BankRow, QuestionRow, QuestionTagRow, utcnow
 
 
-def write_bank(session: Session, bank: Bank, *, bundled: bool) -> ImportResult:
+def write_bank(
+    session: Session, bank: Bank, *, bundled: bool, source_hash: str | None = None
+) -> ImportResult:
     """Insert ``bank``, or update the stored bank of the same id to match it.
 
     Runs inside the caller's transaction, which should be a write session.
+
+    Args:
+        bundled: the bank ships with the app.
+        source_hash: bundled banks: the hash of the file it was read from (see :mod:`.bundled`).
 
     Raises:
         BankFormatError: two questions of the bank share an id.
@@ -35,6 +41,7 @@ def write_bank(session: Session, bank: Bank, *, bundled: bool) -> ImportResult:
     row.description = bank.description
     row.version = bank.version
     row.bundled = bundled
+    row.source_hash = source_hash if bundled else None
     row.categories = bank.ordered_categories()
     row.updated_at = now
     session.flush()

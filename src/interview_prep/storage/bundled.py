@@ -3,14 +3,20 @@
 Only banks stored as bundled are ever touched; a user's own bank is left alone even if a bundled
 bank has its id. Several processes may start at once (web workers, a CLI command): the writing
 happens under a lock and re-reads the stored versions first, so each bank is written once.
+
+Reading and checking a bank file takes a good part of a second, on every start. So the SHA-256
+of each file's bytes is stored with its bank, and a file whose hash is already stored is not
+parsed at all: most starts read the files' bytes, hash them and run one query.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..domain import Bank
@@ -20,6 +26,21 @@ from .records import BundledSync, SyncAction
 from .schema import BankRow
 
 BUNDLED_FOLDER = Path(__file__).resolve().parent.parent / "data" / "banks"
+
+
+@dataclass(frozen=True)
+class _Stored:
+    version: int
+    bundled: bool
+    source_hash: str | None
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A bank to sync, with the hash of the file it was read from (``None``: not from a file)."""
+
+    bank: Bank
+    source_hash: str | None = None
 
 
 def bundled_bank_files(folder: Path | None = None) -> list[Path]:
@@ -42,21 +63,30 @@ def load_bundled_banks(folder: Path | None = None) -> list[Bank]:
     return [load_bank_file(path) for path in files]
 
 
-def _plan(session: Session, banks: list[Bank]) -> list[BundledSync]:
-    stored = {
-        bank_id: (version, bundled)
-        for bank_id, version, bundled in session.execute(
-            select(BankRow.id, BankRow.version, BankRow.bundled)
-        )
+def file_hash(data: bytes) -> str:
+    """The hash stored with a bundled bank: SHA-256 of its file's bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _stored(session: Session) -> dict[str, _Stored]:
+    rows = session.execute(
+        select(BankRow.id, BankRow.version, BankRow.bundled, BankRow.source_hash)
+    )
+    return {
+        bank_id: _Stored(version, bundled, digest) for bank_id, version, bundled, digest in rows
     }
+
+
+def _plan(stored: dict[str, _Stored], sources: list[_Source]) -> list[BundledSync]:
     plan = []
-    for bank in banks:
+    for source in sources:
+        bank = source.bank
         action: SyncAction
         if bank.id not in stored:
             action = "added"
-        elif not stored[bank.id][1]:
+        elif not stored[bank.id].bundled:
             action = "skipped"
-        elif bank.version > stored[bank.id][0]:
+        elif bank.version > stored[bank.id].version:
             action = "updated"
         else:
             action = "unchanged"
@@ -64,27 +94,82 @@ def _plan(session: Session, banks: list[Bank]) -> list[BundledSync]:
     return plan
 
 
-def sync_bundled_banks(db: Database, banks: Iterable[Bank] | None = None) -> list[BundledSync]:
-    """Store the bundled banks that are missing or older in the database.
+def _hash_to_record(stored: dict[str, _Stored], source: _Source, change: BundledSync) -> bool:
+    """True when an unchanged bundled bank was read from a file whose hash is not yet stored
+    (a file edited without a version bump, or a database from before hashes were kept)."""
+    return (
+        change.action == "unchanged"
+        and source.source_hash is not None
+        and stored[change.bank_id].source_hash != source.source_hash
+    )
 
-    Args:
-        banks: the bundled banks; by default those read from the package's ``data/banks``.
 
-    Returns:
-        What happened to each bank.
-    """
-    banks = load_bundled_banks() if banks is None else list(banks)
-    if not banks:
-        return []
+def _sync(db: Database, sources: list[_Source]) -> list[BundledSync]:
     # Most starts find everything current: check without taking the write lock.
     with db.session() as session:
-        plan = _plan(session, banks)
-    if all(change.action in ("unchanged", "skipped") for change in plan):
+        stored = _stored(session)
+    plan = _plan(stored, sources)
+    if not any(
+        change.action in ("added", "updated") or _hash_to_record(stored, source, change)
+        for source, change in zip(sources, plan, strict=True)
+    ):
         return plan
     with db.session(write=True) as session:
         db.lock(session, BUNDLED_SYNC_LOCK)
-        plan = _plan(session, banks)  # another process may have done it meanwhile
-        for bank, change in zip(banks, plan, strict=True):
+        stored = _stored(session)  # another process may have done it meanwhile
+        plan = _plan(stored, sources)
+        for source, change in zip(sources, plan, strict=True):
             if change.action in ("added", "updated"):
-                write_bank(session, bank, bundled=True)
+                write_bank(session, source.bank, bundled=True, source_hash=source.source_hash)
+            elif _hash_to_record(stored, source, change):
+                session.execute(
+                    update(BankRow)
+                    .where(BankRow.id == change.bank_id, BankRow.bundled.is_(True))
+                    .values(source_hash=source.source_hash)
+                )
     return plan
+
+
+def sync_bundled_banks(
+    db: Database, banks: Iterable[Bank] | None = None, *, folder: Path | None = None
+) -> list[BundledSync]:
+    """Store the bundled banks that are missing or older in the database.
+
+    Args:
+        banks: the bundled banks; by default those read from the package's ``data/banks`` (or
+            ``folder``), skipping the files whose hash is stored with their bank.
+        folder: where to read the bank files when ``banks`` is not given.
+
+    Returns:
+        What happened to each bank, in the order of ``banks`` or of the files.
+
+    Raises:
+        BankFormatError: a shipped file that had to be read is broken.
+    """
+    if banks is not None:
+        return _sync(db, [_Source(bank) for bank in banks])
+    files = [(path, path.read_bytes()) for path in bundled_bank_files(folder)]
+    if not files:
+        return []
+    hashes = [file_hash(data) for _, data in files]
+    with db.session() as session:
+        known = {
+            digest: BundledSync(bank_id=bank_id, action="unchanged", version=version)
+            for bank_id, version, digest in session.execute(
+                select(BankRow.id, BankRow.version, BankRow.source_hash).where(
+                    BankRow.bundled.is_(True), BankRow.source_hash.in_(hashes)
+                )
+            )
+        }
+    unread = [(path, data, digest) for (path, data), digest in zip(files, hashes, strict=True)]
+    unread = [(path, data, digest) for path, data, digest in unread if digest not in known]
+    changes: dict[str, BundledSync] = {}
+    if unread:
+        from ..formats import read_bank_bytes  # only when a file has to be read
+
+        sources = [
+            _Source(read_bank_bytes(data, path.name), digest) for path, data, digest in unread
+        ]
+        for (_, _, digest), change in zip(unread, _sync(db, sources), strict=True):
+            changes[digest] = change
+    return [known.get(digest) or changes[digest] for digest in hashes]

@@ -2,7 +2,8 @@
 
 SQLite (the default, a file in the user's data folder) and PostgreSQL (through
 ``INTERVIEW_PREP_DATABASE_URL``) run the same Alembic migrations, which live in this package and
-run on start, so there is no ``alembic.ini`` to ship.
+run on start, so there is no ``alembic.ini`` to ship. A database already up to date is opened
+without importing Alembic at all (see :data:`.migrations.HEAD_REVISION`).
 """
 
 from __future__ import annotations
@@ -13,23 +14,26 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from ..errors import ConfigurationError
+from .migrations import HEAD_REVISION
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DIALECTS = ("sqlite", "postgresql")
+# Search needs MATERIALIZED common table expressions, and migrations drop columns: both 3.35.
+SQLITE_MINIMUM = (3, 35)
 SQLITE_BUSY_SECONDS = 30
 # Keys of PostgreSQL advisory locks, one per job that must not run twice at once.
 MIGRATION_LOCK = 0x1E_57_01
@@ -131,7 +135,7 @@ def create_database_engine(url: str) -> Engine:
 
     Raises:
         ConfigurationError: the URL cannot be read or names a database other than SQLite or
-            PostgreSQL.
+            PostgreSQL, or this Python's SQLite is too old.
     """
     try:
         parsed = make_url(_normalise_url(url))
@@ -143,6 +147,11 @@ def create_database_engine(url: str) -> Engine:
         )
     if parsed.get_backend_name() == "postgresql":
         return create_engine(parsed, pool_pre_ping=True)
+    if sqlite3.sqlite_version_info < SQLITE_MINIMUM:
+        raise ConfigurationError(
+            f"this Python's SQLite is version {sqlite3.sqlite_version}; the app needs "
+            f"{'.'.join(map(str, SQLITE_MINIMUM))} or newer (or use PostgreSQL)"
+        )
 
     memory = parsed.database in (None, "", ":memory:")
     if not memory:
@@ -159,6 +168,8 @@ def create_database_engine(url: str) -> Engine:
 
 
 def _alembic_config(connection: Connection | None = None) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     config.attributes["connection"] = connection
@@ -166,10 +177,23 @@ def _alembic_config(connection: Connection | None = None) -> AlembicConfig:
 
 
 def head_revision() -> str:
-    """The newest migration's revision id."""
+    """The newest migration's revision id, as Alembic reads it from the migration scripts.
+
+    The app uses :data:`.migrations.HEAD_REVISION` instead, which needs no Alembic import.
+    """
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None, "the package ships no migrations"
     return head
+
+
+def stored_revisions(connection: Connection) -> set[str]:
+    """The revisions Alembic recorded as applied (its ``alembic_version`` table), read with
+    plain SQL; empty for a database never migrated."""
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    return set(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def _describe(engine: Engine) -> str:
@@ -178,9 +202,18 @@ def _describe(engine: Engine) -> str:
 
 def apply_migrations(engine: Engine) -> str:
     """Apply every migration not yet applied, holding a lock so that two processes starting at
-    once do not both run them. Returns the head revision."""
+    once do not both run them. Returns the head revision.
+
+    Alembic is imported only when the database is not already at the head revision.
+    """
     database = Database(engine)
     try:
+        with engine.connect() as connection:
+            current = stored_revisions(connection)
+        if current == {HEAD_REVISION}:
+            return HEAD_REVISION
+        from alembic import command
+
         with database.session(write=True) as session:
             database.lock(session, MIGRATION_LOCK)
             connection = session.connection()
@@ -189,7 +222,7 @@ def apply_migrations(engine: Engine) -> str:
         raise ConfigurationError(
             f"cannot open the database {_describe(engine)}: {error.orig or error}"
         ) from error
-    return head_revision()
+    return HEAD_REVISION
 
 
 def upgrade(url: str | None = None) -> str:

@@ -19,6 +19,7 @@ from . import search as fulltext
 from .bank_writer import write_bank
 from .database import Database
 from .practice import delete_sessions_of_bank
+from .ranking import Narrowing, count_matches, ranked_page
 from .records import BankSummary, ImportResult, QuestionRecord, SearchHit
 from .schema import BankRow, QuestionRow, QuestionTagRow
 
@@ -126,12 +127,7 @@ def _filtered(
     if category is not None:
         statement = statement.where(QuestionRow.category == category)
     if difficulty is not None:
-        try:
-            level = Difficulty(difficulty)
-        except ValueError:
-            choices = ", ".join(level.value for level in Difficulty)
-            raise InvalidInputError(f"difficulty {difficulty!r} is not one of: {choices}") from None
-        statement = statement.where(QuestionRow.difficulty == level.value)
+        statement = statement.where(QuestionRow.difficulty == _difficulty(difficulty))
     if tag is not None:
         statement = statement.where(
             exists().where(QuestionTagRow.question_pk == QuestionRow.pk, QuestionTagRow.tag == tag)
@@ -139,30 +135,42 @@ def _filtered(
     return statement
 
 
-def _page(statement: Select[Any], limit: int | None, offset: int) -> Select[Any]:
+def _difficulty(difficulty: str | Difficulty) -> str:
+    try:
+        return Difficulty(difficulty).value
+    except ValueError:
+        choices = ", ".join(level.value for level in Difficulty)
+        raise InvalidInputError(f"difficulty {difficulty!r} is not one of: {choices}") from None
+
+
+def _narrowing(
+    bank: str | None,
+    category: str | None,
+    difficulty: str | Difficulty | None,
+    tag: str | None,
+) -> Narrowing:
+    level = _difficulty(difficulty) if difficulty is not None else None
+    return Narrowing(bank=bank, category=category, difficulty=level, tag=tag)
+
+
+def _check_page(limit: int | None, offset: int) -> None:
     if offset < 0 or (limit is not None and limit < 0):
         raise InvalidInputError("limit and offset cannot be negative")
+
+
+def _page(statement: Select[Any], limit: int | None, offset: int) -> Select[Any]:
+    _check_page(limit, offset)
     return statement.limit(limit).offset(offset or None)
 
 
-def _matching(
-    db: Database, statement: Select[Any], search: str | None
-) -> tuple[Select[Any], bool] | None:
-    """Restrict to questions matching ``search`` and order by rank, or by bank and position.
-
-    Returns ``None`` when the search text has something in it but no word to look for.
-    """
-    if search is None or not search.strip():
-        order = statement.order_by(QuestionRow.bank_id, QuestionRow.position)
-        return order, False
-    query = fulltext.parse_query(search)
-    if query is None:
-        return None
-    matches = fulltext.ranked_matches(db.dialect, query)
-    ranked = statement.join(matches, matches.c.pk == QuestionRow.pk).order_by(
-        matches.c.rank.desc(), QuestionRow.bank_id, QuestionRow.position
-    )
-    return ranked, True
+def _rows_in_order(session: Session, pks: list[int]) -> list[QuestionRow]:
+    """The question rows of ``pks``, in that order."""
+    if not pks:
+        return []
+    rows = {
+        row.pk: row for row in session.scalars(select(QuestionRow).where(QuestionRow.pk.in_(pks)))
+    }
+    return [rows[pk] for pk in pks]
 
 
 def list_questions(
@@ -185,13 +193,19 @@ def list_questions(
     Raises:
         InvalidInputError: an unknown difficulty, or a negative limit or offset.
     """
+    if search is not None and search.strip():
+        narrowing = _narrowing(bank, category, difficulty, tag)
+        _check_page(limit, offset)
+        query = fulltext.parse_query(search)
+        if query is None:
+            return []
+        with db.session() as session:
+            page = ranked_page(session, db.dialect, query, narrowing, limit=limit, offset=offset)
+            return [_record(row) for row in _rows_in_order(session, [pk for pk, _ in page])]
     statement = _filtered(
         select(QuestionRow), bank=bank, category=category, difficulty=difficulty, tag=tag
-    )
-    matching = _matching(db, statement, search)
-    if matching is None:
-        return []
-    statement = _page(matching[0], limit, offset)
+    ).order_by(QuestionRow.bank_id, QuestionRow.position)
+    statement = _page(statement, limit, offset)
     with db.session() as session:
         return [_record(row) for row in session.scalars(statement)]
 
@@ -206,13 +220,20 @@ def count_questions(
     search: str | None = None,
 ) -> int:
     """How many questions :func:`list_questions` would return without a limit."""
-    statement = _filtered(
-        select(QuestionRow.pk), bank=bank, category=category, difficulty=difficulty, tag=tag
+    if search is not None and search.strip():
+        narrowing = _narrowing(bank, category, difficulty, tag)
+        query = fulltext.parse_query(search)
+        if query is None:
+            return 0
+        with db.session() as session:
+            return count_matches(session, db.dialect, query, narrowing)
+    counted = _filtered(
+        select(func.count()).select_from(QuestionRow),
+        bank=bank,
+        category=category,
+        difficulty=difficulty,
+        tag=tag,
     )
-    matching = _matching(db, statement, search)
-    if matching is None:
-        return 0
-    counted = select(func.count()).select_from(matching[0].order_by(None).subquery())
     with db.session() as session:
         return int(session.scalar(counted) or 0)
 
@@ -280,7 +301,8 @@ def search(
     """Search question texts, model answers, key points and tags; best matches first.
 
     Any text is safe to pass as is: it is cut into words, never read as query syntax. The last
-    word matches as a prefix, for search as you type.
+    word matches as a prefix, for search as you type. Questions whose own text has every word
+    come first, then those with them in their key points or tags (see :mod:`.ranking`).
 
     Returns:
         Hits with a snippet of safe HTML (matches in ``<mark>``); ``[]`` for blank text.
@@ -291,25 +313,20 @@ def search(
     query = fulltext.parse_query(text)
     if query is None:
         return []
-    matches = fulltext.ranked_matches(db.dialect, query)
-    statement = _filtered(
-        select(QuestionRow, matches.c.rank).join(matches, matches.c.pk == QuestionRow.pk),
-        bank=bank,
-        category=category,
-        difficulty=difficulty,
-        tag=tag,
-    ).order_by(matches.c.rank.desc(), QuestionRow.bank_id, QuestionRow.position)
-    statement = _page(statement, limit, offset)
+    narrowing = _narrowing(bank, category, difficulty, tag)
+    _check_page(limit, offset)
     with db.session() as session:
-        rows = session.execute(statement).all()
-        marked = fulltext.snippets(session, db.dialect, query, [row.pk for row, _ in rows])
+        page = ranked_page(session, db.dialect, query, narrowing, limit=limit, offset=offset)
+        pks = [pk for pk, _ in page]
+        rows = _rows_in_order(session, pks)
+        marked = fulltext.snippets(session, db.dialect, query, pks)
     return [
         SearchHit(
             record=_record(row),
-            rank=float(rank),
+            rank=rank,
             snippet=marked.get(row.pk) or fulltext.plain_snippet(row.question),
         )
-        for row, rank in rows
+        for row, (_, rank) in zip(rows, page, strict=True)
     ]
 
 

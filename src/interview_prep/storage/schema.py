@@ -1,9 +1,9 @@
 """The tables, as typed SQLAlchemy models.
 
 The migrations in ``migrations/versions`` create these tables; a test checks that the two agree on
-SQLite and PostgreSQL. The search index is not modelled here: it is an FTS5 table on SQLite and a
-generated ``search_vector`` column on PostgreSQL, both made by the migration and read by
-:mod:`.search`.
+SQLite and PostgreSQL. The search index is not modelled here: it is an FTS5 table and a filter
+index on SQLite, generated ``search_vector*`` columns on PostgreSQL, all made by the migrations and
+read by :mod:`.search` and :mod:`.ranking`.
 
 A question is known to the rest of the app by ``(bank_id, question_id)``; that pair never changes
 meaning, because banks are updated in place (rows kept, dropped questions retired). ``pk`` is an
@@ -95,6 +95,9 @@ class BankRow(Base):
     bundled: Mapped[bool] = mapped_column(default=False)
     categories: Mapped[list[str]] = mapped_column(default=list)
     """Display order of the categories."""
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+    """Bundled banks: SHA-256 of the shipped file last read, so an unchanged file is not parsed
+    again on every start. ``None`` for a user's bank."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -4,6 +4,9 @@ What a person types is never passed to the search engine as syntax. It is cut in
 and digits only), each word or hyphenated group becomes a quoted term or phrase, and the last
 word, if the person may still be typing it, matches as a prefix. So ``"``, ``*``, ``(``, ``-``,
 ``AND`` or ``NEAR`` are only ever text, and no input can raise a syntax error.
+
+Which questions come first is :mod:`.ranking`'s business; this module makes the query and the
+highlighted snippets of the page shown.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Float, Integer, Subquery, bindparam, text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 # Characters that mark matches in the database's snippet, from Unicode's private use area so that
@@ -37,6 +41,8 @@ STOP_WORDS = frozenset(
 
 # Column weights. SQLite (bm25, per column in index order): question, answer, key points, tags.
 SQLITE_WEIGHTS = (8.0, 2.0, 4.0, 4.0)
+# The tokenizer of the FTS5 index (migration 0001); snippets are made with the same one.
+SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
 SNIPPET_TOKENS = 32
 HEADLINE_OPTIONS = f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, ShortWord=2'
 # PostgreSQL's parser takes "<b>" for an HTML tag and ts_headline drops it from the snippet; the
@@ -56,11 +62,13 @@ class Term:
 class SearchQuery:
     terms: tuple[Term, ...]
 
-    def fts5(self) -> str:
-        """The query as an FTS5 MATCH expression: every term required."""
-        return " AND ".join(
+    def fts5(self, columns: Sequence[str] | None = None) -> str:
+        """The query as an FTS5 MATCH expression: every term required, in one of ``columns``
+        (any column when ``None``)."""
+        terms = " AND ".join(
             '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "") for term in self.terms
         )
+        return terms if columns is None else "{" + " ".join(columns) + "} : (" + terms + ")"
 
     def tsquery(self) -> str:
         """The query as input for PostgreSQL's ``to_tsquery``: every term required."""
@@ -94,23 +102,6 @@ def parse_query(text: str) -> SearchQuery | None:
     return SearchQuery(tuple((meaningful or terms)[:MAX_TERMS]))
 
 
-def ranked_matches(dialect: str, query: SearchQuery) -> Subquery:
-    """A subquery of ``(pk, rank)`` for every question matching, higher rank better."""
-    if dialect == "sqlite":
-        weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
-        statement = text(
-            f"SELECT rowid AS pk, -bm25(questions_fts, {weights}) AS rank "
-            "FROM questions_fts WHERE questions_fts MATCH :match"
-        ).bindparams(bindparam("match", query.fts5()))
-    else:
-        statement = text(
-            "SELECT pk, ts_rank_cd(search_vector, query) AS rank "
-            "FROM questions, to_tsquery('english', :match) AS query "
-            "WHERE search_vector @@ query"
-        ).bindparams(bindparam("match", query.tsquery()))
-    return statement.columns(pk=Integer, rank=Float).subquery("matches")
-
-
 def snippets(
     session: Session, dialect: str, query: SearchQuery, pks: Sequence[int]
 ) -> dict[int, str]:
@@ -122,22 +113,9 @@ def snippets(
         return {}
     # One snippet per text column: the question, the key points, the answer (tags make poor
     # snippets). The column with the most matches wins, the question first when tied.
+    rows: Iterable[Sequence[Any]]
     if dialect == "sqlite":
-        # FTS5 numbers columns in index order: question 0, answer 1, key points 2, tags 3.
-        snippet = "snippet(questions_fts, {}, :start, :stop, '…', :tokens)"
-        rows = session.execute(
-            text(
-                f"SELECT rowid, {snippet.format(0)}, {snippet.format(2)}, {snippet.format(1)} "
-                "FROM questions_fts WHERE questions_fts MATCH :match AND rowid IN :pks"
-            ).bindparams(bindparam("pks", expanding=True)),
-            {
-                "start": START,
-                "stop": STOP,
-                "tokens": SNIPPET_TOKENS,
-                "match": query.fts5(),
-                "pks": list(pks),
-            },
-        )
+        rows = _sqlite_snippets(session, query, pks)
         restore = None
     else:
         headline = "ts_headline('english', translate({}, '<>', :angles), query, :options)"
@@ -161,6 +139,44 @@ def snippets(
         if best and START in best:
             marked[pk] = best.translate(restore) if restore else best
     return {pk: to_safe_html(raw) for pk, raw in marked.items()}
+
+
+def _sqlite_snippets(
+    session: Session, query: SearchQuery, pks: Sequence[int]
+) -> list[tuple[int, str | None, str | None, str | None]]:
+    """The question, key points and answer snippets of the questions ``pks``.
+
+    They are made in a temporary FTS5 table (of this connection) holding just these questions.
+    Asked of the real index, FTS5 would run the whole query once per question, and a prefix
+    (the last word, as typed) means merging the lists of every word it starts, each time; a
+    snippet depends only on the question's own text, so it comes out the same.
+    """
+    session.execute(
+        text(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_page USING fts5("
+            "question, answer, key_points_text, tags_text, "
+            f"tokenize='{SQLITE_TOKENIZER}')"
+        )
+    )
+    session.execute(text("DELETE FROM temp.search_page"))
+    session.execute(
+        text(
+            "INSERT INTO temp.search_page(rowid, question, answer, key_points_text, tags_text) "
+            "SELECT pk, question, answer, key_points_text, tags_text FROM questions "
+            "WHERE pk IN :pks"
+        ).bindparams(bindparam("pks", expanding=True)),
+        {"pks": list(pks)},
+    )
+    # FTS5 numbers columns in table order: question 0, answer 1, key points 2, tags 3.
+    snippet = "snippet(search_page, {}, :start, :stop, '…', :tokens)"
+    rows = session.execute(
+        text(
+            f"SELECT rowid, {snippet.format(0)}, {snippet.format(2)}, {snippet.format(1)} "
+            "FROM temp.search_page WHERE search_page MATCH :match"
+        ),
+        {"start": START, "stop": STOP, "tokens": SNIPPET_TOKENS, "match": query.fts5()},
+    )
+    return [(pk, question, key_points, answer) for pk, question, key_points, answer in rows]
 
 
 def to_safe_html(raw: str) -> str:
