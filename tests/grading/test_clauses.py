@@ -90,3 +90,12 @@ def test_groups_keep_what_else_a_sentence_says():
         "Overfitting is a large gap",
         "and cross-validation prevents overfitting",
     ]
+
+
+def test_a_negating_determiner_denies_its_noun_only():
+    text = "Unsupervised learning has no labels: it finds structure in the data"
+    [claim, *_] = claims_of(Span(text, 0, len(text)))
+    denied = [claim.tokens[i].text for i in sorted(claim.denied)]
+    assert "labels" in denied
+    assert "finds" not in denied
+    assert "structure" not in denied

@@ -231,3 +231,23 @@ def test_names_that_are_not_accepted_are_said_so():
     assert result.key_points[0].status is Coverage.PARTLY
     assert "MySQL is not one of the accepted vector databases." in result.feedback
     assert result.to_dict()["quickfire"]["rejected"] == ["MySQL"]
+
+
+def test_no_labels_is_not_read_as_denying_unsupervised_structure():
+    from interview_prep.formats import load_bank_file
+    from interview_prep.grading.service import grade
+
+    bank = load_bank_file(
+        Path(__file__).resolve().parents[2] / "src/interview_prep/data/banks/ml-engineer.yaml"
+    )
+    question = bank.question("supervised-vs-unsupervised")
+    assert question is not None
+    answer = (
+        "Supervised learning trains a model on labelled examples and minimises a loss against "
+        "those labels; typical tasks are classification and regression. Unsupervised learning "
+        "has no labels: it finds structure in the data, such as clusters with k-means."
+    )
+    result = grade(question, answer)
+    assert not result.to_dict()["misconceptions"]
+    denial = grade(question, "Unsupervised learning does not find structure in unlabelled data.")
+    assert denial.to_dict()["misconceptions"]

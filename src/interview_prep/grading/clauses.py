@@ -29,6 +29,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+DETERMINER_DENIALS = frozenset({"no", "none", "nothing"})
+DETERMINER_REACH = 2
 DENIAL_WORDS = NEGATIONS | _words(
     "unlike hardly rarely seldom myth misconception untrue incorrect mistaken"
 )
@@ -311,8 +313,15 @@ def _link(pieces: list[Piece]) -> None:
 
 def _denied(tokens: list[Token]) -> tuple[list[int], set[int]]:
     cues = [index for index in range(len(tokens)) if is_denial(tokens, index)]
-    first = cues[0] if cues else len(tokens)
-    return cues, set(range(first + 1, len(tokens)))
+    denied: set[int] = set()
+    for cue in cues:
+        if tokens[cue].text.lower() in DETERMINER_DENIALS:
+            # "has no labels: it finds structure" denies the labels, not the finding.
+            denied.update(range(cue + 1, min(len(tokens), cue + 1 + DETERMINER_REACH)))
+        else:
+            denied.update(range(cue + 1, len(tokens)))
+            break
+    return cues, denied
 
 
 def claims_of(sentence: Span) -> list[Claim]:

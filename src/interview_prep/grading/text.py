@@ -78,6 +78,10 @@ NEGATIONS = frozenset(_NEGATION_WORDS.split())
 # Words that end the reach of a negation within a sentence.
 _BARRIER_WORDS = "but however although though whereas while yet instead rather"
 _NEGATION_BARRIERS = frozenset(_BARRIER_WORDS.split())
+# A negating determiner denies the noun it stands before, not the rest of the clause:
+# "has no labels: it finds structure" does not deny "finds structure".
+_DETERMINER_NEGATIONS = frozenset({"no", "none", "nothing"})
+_DETERMINER_REACH = 2
 _CONTRASTS = frozenset({("than", "rather")})
 
 _IRREGULAR = {
@@ -327,7 +331,8 @@ def negated_positions(tokens: list[Token], *, reach: int = 4) -> set[int]:
         # to name a mistake, "random instead of time-based split".)
         contrast = index > 0 and (lowered, tokens[index - 1].text.lower()) in _CONTRASTS
         if contrast or token.lemma in NEGATIONS or lowered in NEGATIONS:
-            for following in range(index + 1, min(len(tokens), index + 1 + reach)):
+            scope = _DETERMINER_REACH if lowered in _DETERMINER_NEGATIONS else reach
+            for following in range(index + 1, min(len(tokens), index + 1 + scope)):
                 if tokens[following].lemma in _NEGATION_BARRIERS:
                     break
                 negated.add(following)
