@@ -251,3 +251,20 @@ def test_no_labels_is_not_read_as_denying_unsupervised_structure():
     assert not result.to_dict()["misconceptions"]
     denial = grade(question, "Unsupervised learning does not find structure in unlabelled data.")
     assert denial.to_dict()["misconceptions"]
+
+
+def test_only_the_stretch_with_the_wrong_claim_loses_credit():
+    answer = (
+        "I would train a gradient boosted model on transaction features and aim for 99% "
+        "accuracy, because accuracy is a good metric to report to the business."
+    )
+    result = service.grade(ml_question("fraud-detection-system"), answer, grader_name="embedding")
+    [wrong] = result.misconceptions
+    assert wrong.claim.startswith("Accuracy is a good headline metric")
+    model_point = result.key_points[3]
+    assert model_point.status is Coverage.COVERED and model_point.evidence is not None
+    assert (
+        model_point.evidence.text
+        == "I would train a gradient boosted model on transaction features"
+    )
+    assert result.key_points[5].contradicted

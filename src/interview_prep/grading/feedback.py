@@ -8,6 +8,8 @@ the exact check of a quick-fire answer, then the heaviest key points still to ad
 
 from __future__ import annotations
 
+import re
+
 from .result import (
     Coverage,
     KeyPointResult,
@@ -40,8 +42,12 @@ def _listing(points: list[KeyPointResult]) -> str:
     return shown + (f" (and {more} more)" if more > 0 else "")
 
 
+_LEADING = re.compile(r"^(?:(?:and|but|so|or|also|then|while|whereas)\s+)+", re.IGNORECASE)
+
+
 def _misconception_line(item: MisconceptionFinding) -> str:
     said = _quote((item.clause or item.sentence).text).rstrip(".")
+    said = _LEADING.sub("", said)  # "and L2 is more robust" reads as "L2 is more robust"
     if item.kind is MisconceptionKind.STATED:
         return f"Fix this first: you said “{said}”. {item.correction}"
     point = item.correction.rstrip(".")

@@ -13,6 +13,8 @@ contradiction must be found by rules over words, with the embeddings only as a t
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..domain import Misconception
@@ -101,7 +103,13 @@ def clause_evidence(
     end = max(claim.span.end, *(t.end for t in tokens))
     start = max(start, sentence.span.start)
     end = min(end, sentence.span.end)
+    leading = _LEADING.match(text, start, end)
+    if leading is not None and leading.end() < end:
+        start = leading.end()  # "and L2 is more robust" is shown as "L2 is more robust"
     return Evidence(text[start:end], start, end, similarity)
+
+
+_LEADING = re.compile(r"(?:(?:and|but|so|or|also|then|while|whereas)\s+)+", re.IGNORECASE)
 
 
 def stating_claim(
@@ -160,6 +168,7 @@ def find_stated(
                     clause=clause_evidence(
                         sentence, claim, positions, text, claim_similarity or 0.0
                     ),
+                    words=tuple((claim.tokens[p].start, claim.tokens[p].end) for p in positions),
                 )
             )
             break
@@ -246,15 +255,39 @@ def find_misconceptions(rubric: Rubric, answer: AnswerView) -> list[Misconceptio
 def wrong_parts(findings: list[MisconceptionFinding]) -> list[tuple[int, int]]:
     """The character ranges of the answer that make wrong claims: what earns no credit.
 
-    Each is the part of a sentence that states the claim (its head and what is read with it),
-    so that "Overfitting is a gap between training and validation error, and cross-validation
-    prevents it" keeps its first half.
+    Each is the part of a sentence that states the claim: its head with what is read with it,
+    and within that only the stretches between "and"s that hold the claim's words, so that in
+    "I would train boosted trees and aim for 99% accuracy" the model choice keeps its credit, and
+    "Overfitting is a gap between training and validation error, and cross-validation prevents
+    overfitting" keeps its first half.
     """
     ranges = []
     for finding in findings:
         sentence = Span(finding.sentence.text, finding.sentence.start, finding.sentence.end)
         said = finding.clause or finding.sentence
         for group in claim_groups(sentence):
-            if group.start < said.end and said.start < group.end:
-                ranges.append((group.start, group.end))
+            if not (group.start < said.end and said.start < group.end):
+                continue
+            parts = _and_parts(group)
+            hit = [
+                part
+                for part in parts
+                if not finding.words
+                or any(part[0] <= start < part[1] for start, _ in finding.words)
+            ]
+            ranges.extend(hit or [(group.start, group.end)])
     return sorted(set(ranges))
+
+
+_AND = re.compile(r",?\s+and\s+", re.IGNORECASE)
+
+
+def _and_parts(group: Span) -> list[tuple[int, int]]:
+    """A group cut at its "and"s, as absolute ranges."""
+    parts = []
+    start = 0
+    for match in _AND.finditer(group.text):
+        parts.append((group.start + start, group.start + match.start()))
+        start = match.start()
+    parts.append((group.start + start, group.end))
+    return [(begin, end) for begin, end in parts if end > begin]

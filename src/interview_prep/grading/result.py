@@ -92,6 +92,8 @@ class MisconceptionFinding:
     detail: str = ""
     clause: Evidence | None = None
     """The part of the sentence that makes the claim (the sentence minus what else it says)."""
+    words: tuple[tuple[int, int], ...] = ()
+    """Where the words that state the claim are in the answer (``answer[start:end]``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +102,7 @@ class MisconceptionFinding:
             "correction": self.correction,
             "sentence": self.sentence.to_dict(),
             "clause": self.clause.to_dict() if self.clause else None,
+            "words": [list(span) for span in self.words],
             "key_point": self.key_point,
             "detail": self.detail,
         }
