@@ -17,7 +17,7 @@ from interview_prep.storage import (
     list_questions,
     search,
 )
-from interview_prep.storage.search import Term, parse_query, to_safe_html
+from interview_prep.storage.search import POSTGRESQL_INDEXES, Term, parse_query, to_safe_html
 
 HOSTILE = [
     '"',
@@ -222,3 +222,23 @@ def test_safe_html_balances_marks() -> None:
     assert to_safe_html("a \ue000<b>\ue001 c") == "a <mark>&lt;b&gt;</mark> c"
     assert to_safe_html("\ue000open") == "<mark>open</mark>"
     assert to_safe_html("close\ue001 \ue000\ue000x") == "close <mark>x</mark>"
+
+
+def test_an_import_leaves_nothing_pending_in_the_postgresql_indexes(
+    db: Database, bank: Bank
+) -> None:
+    """A GIN index's pending list is read through by every search until folded in."""
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's GIN indexes")
+    many = tuple(
+        dataclasses.replace(question, id=f"{question.id}-{copy}")
+        for copy in range(40)
+        for question in bank.questions
+    )
+    import_bank(db, dataclasses.replace(bank, questions=many))
+    with db.engine.begin() as connection:
+        for index in POSTGRESQL_INDEXES:
+            cleaned = connection.execute(
+                text("SELECT gin_clean_pending_list(CAST(:index AS regclass))"), {"index": index}
+            ).scalar_one()
+            assert cleaned == 0, index

@@ -14,6 +14,7 @@ from ..domain import Bank, Question
 from ..errors import BankFormatError
 from .records import ImportResult
 from .schema import BankRow, QuestionRow, QuestionTagRow, utcnow
+from .search import settle_index
 
 
 def write_bank(
@@ -68,6 +69,7 @@ def write_bank(
         if question_id not in seen:
             question_row.retired = True
     session.flush()
+    settle_index(session, session.get_bind().dialect.name)
     return ImportResult(bank_id=bank.id, questions=len(bank.questions), replaced=replaced)
 
 
