@@ -18,7 +18,7 @@ import pytest
 from interview_prep.cli import main
 from interview_prep.cli import practice as practice_cli
 from interview_prep.domain.questions import Question
-from interview_prep.errors import ConfigurationError, InterviewPrepError
+from interview_prep.errors import ConfigurationError
 from interview_prep.practice.attempts import LOCAL_USER_ID, QuestionRef
 from interview_prep.practice.clock import FixedClock
 from interview_prep.practice.scheduling import CardPhase, Rating
@@ -232,12 +232,10 @@ def test_a_missing_grader_is_named(monkeypatch):
 @pytest.fixture
 def real_grader(practice, monkeypatch):
     """The practice runner with the real grading service, on its lexical grader (no model)."""
-    service = pytest.importorskip("interview_prep.grading.service")
+    from interview_prep.grading import service
+
     probe = Question(id="probe", category="c", question="What?", answer="An answer.")
-    try:
-        service.grade(probe, "An answer.", grader_name="lexical")
-    except InterviewPrepError as error:  # the grader's data is still being built
-        pytest.skip(f"the lexical grader cannot load: {error.message}")
+    service.grade(probe, "An answer.", grader_name="lexical")  # fails loudly if it cannot load
     monkeypatch.setattr(practice_cli, "load_grader", LOAD_GRADER)
     monkeypatch.setenv("INTERVIEW_PREP_GRADER", "lexical")
     return practice
