@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,9 +19,12 @@ from ..practice.clock import Clock, utc_now
 from ..settings import Config, load_config
 from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
+from .api import routes as api
 from .cache import BankCatalog, CurrentQuestions, PageCache
 from .errors import install_error_handlers
-from .routes import api, pages, practice, progress
+from .practice import routes as practice
+from .progress import routes as progress
+from .study import routes as study
 from .templating import STATIC_DIR
 
 # Everything the pages use is served by the app itself; nothing inline, nothing from elsewhere.
@@ -60,6 +64,11 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+
+
+def favicon() -> Response:
+    """Browsers ask for this path whatever the page says (JSON responses have no <head>)."""
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
 def create_app(
@@ -112,8 +121,10 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(pages.router)
+    app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
+    app.include_router(study.router)
     app.include_router(practice.router)
     app.include_router(progress.router)
     app.include_router(api.router)
+    app.include_router(api.docs_router)
     return app

@@ -1,19 +1,18 @@
-"""The study pages: the banks, a bank's questions, one question, and the API's documentation."""
+"""The study pages: the banks, a bank's questions, and one question with the visitor's attempts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ...practice.attempts import LOCAL_USER_ID
 from ...storage import repository
-from ..api_docs import endpoints
 from ..localtime import visitor_zone
-from ..practice_views import question_practice
-from ..study import Filters, bank_view, question_view
-from ..templating import STATIC_DIR, bank_url, render, render_text
+from ..practice.views import question_practice
+from ..templating import bank_url, render, render_text
+from .views import Filters, bank_view, question_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,18 +92,3 @@ def question_page(request: Request, question_id: str, bank: str | None = None) -
         return HTMLResponse(page(), headers={"Cache-Control": "no-store"})
     html = request.app.state.pages.get_or_render(summary, ("question", record.ref), page)
     return HTMLResponse(html)
-
-
-@router.get("/favicon.ico")
-def favicon() -> Response:
-    """Browsers ask for this path whatever the page says (JSON responses have no <head>)."""
-    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
-
-
-@router.get("/docs", response_class=HTMLResponse)
-def api_docs(request: Request) -> Response:
-    """The JSON API's reference, rendered from its OpenAPI description (no CDN needed)."""
-    spec = request.app.openapi()
-    return render(
-        request, "docs.html", {"spec": spec, "endpoints": endpoints(spec), "active_nav": "api"}
-    )

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..domain.questions import Difficulty
-from ..errors import InvalidInputError
-from ..practice.queue import DailyQueue
-from ..practice.service import start_session, todays_queue
-from ..practice.sessions import (
+from ...domain.questions import Difficulty
+from ...errors import InvalidInputError
+from ...practice.queue import DailyQueue
+from ...practice.service import start_session, todays_queue
+from ...practice.sessions import (
     MAX_QUESTIONS,
     MAX_TIME_LIMIT_S,
     PracticeSession,
     SessionConfig,
     SessionMode,
 )
-from ..storage.records import BankSummary
-from .practice import PracticeContext
+from ...storage.records import BankSummary
+from .context import PracticeContext
 
 DEFAULT_COUNT = 5
 DEFAULT_TIME_LIMIT_S = 120

@@ -11,12 +11,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..practice.charts import activity_heatmap, due_bars, mastery_bars, score_line
-from ..practice.history import HistoryFormat, export_history
-from ..practice.service import category_totals, load_progress
-from .localtime import duration, local_datetime
-from .practice import PracticeContext, session_url
-from .templating import question_url
+from ...practice.charts import activity_heatmap, due_bars, mastery_bars, score_line
+from ...practice.history import HistoryFormat, export_history
+from ...practice.service import category_totals, load_progress
+from ..localtime import duration, local_datetime
+from ..practice.context import PracticeContext
+from ..practice.sessions import session_url
+from ..templating import question_url
 
 HISTORY_LISTED = 500
 """Attempts listed on the history page, newest first; the export has them all."""

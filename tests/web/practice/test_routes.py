@@ -27,7 +27,7 @@ from interview_prep.storage.practice import DatabasePracticeStore
 from interview_prep.web.app import create_app
 from interview_prep.web.localtime import duration, parse_zone
 
-from .conftest import XSS_IMAGE, XSS_SCRIPT, soup
+from ..conftest import XSS_IMAGE, XSS_SCRIPT, soup
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 GOOD_ANSWER = (

@@ -15,11 +15,12 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ...errors import InvalidInputError
-from .. import practice, practice_setup
-from ..practice import PracticeContext, StepKind, session_url
-from ..practice_setup import SetupForm
-from ..practice_views import feedback_view, question_view, setup_view, summary_view
 from ..templating import render
+from . import sessions, setup
+from .context import PracticeContext
+from .sessions import StepKind, session_url
+from .setup import SetupForm
+from .views import feedback_view, question_view, setup_view, summary_view
 
 
 def same_origin(request: Request) -> None:
@@ -62,7 +63,7 @@ def create_session(
     bank: Annotated[str, Form()] = "",
     category: Annotated[list[str] | None, Form()] = None,
     difficulty: Annotated[str, Form()] = "",
-    count: Annotated[str, Form()] = str(practice_setup.DEFAULT_COUNT),
+    count: Annotated[str, Form()] = str(setup.DEFAULT_COUNT),
     time_limit: Annotated[str, Form()] = "",
     mode: Annotated[str, Form()] = "drill",
 ) -> Response:
@@ -70,7 +71,7 @@ def create_session(
     ctx = PracticeContext.of(request)
     form = SetupForm(bank, tuple(category or ()), difficulty, count, time_limit, mode)
     try:
-        session = practice_setup.create_session(ctx, form)
+        session = setup.create_session(ctx, form)
     except InvalidInputError as error:
         context = setup_view(ctx, form, error.message)
         return render(
@@ -83,7 +84,7 @@ def create_session(
 def session_page(request: Request, session_id: str) -> Response:
     """Where the session stands: the question to answer, feedback to rate, or the summary."""
     ctx = PracticeContext.of(request)
-    session, step = practice.resume(ctx, session_id)
+    session, step = sessions.resume(ctx, session_id)
     if step.kind is StepKind.DONE:
         return _redirect(f"{session_url(session)}/summary")
     record = ctx.record(session.items[step.index].question)
@@ -104,7 +105,7 @@ def submit_answer(
 ) -> Response:
     """Submit an answer as it stands (empty is allowed: it scores 0), grade it, move on."""
     ctx = PracticeContext.of(request)
-    practice.submit(ctx, session_id, index, answer, practice.parse_source(source))
+    sessions.submit(ctx, session_id, index, answer, sessions.parse_source(source))
     return _redirect(session_url(session_id))
 
 
@@ -113,7 +114,7 @@ def save_draft(
     request: Request, session_id: str, index: Index, answer: Annotated[str, Form()] = ""
 ) -> Response:
     """Keep the answer typed so far (``practice.js`` sends it as the candidate types)."""
-    saved = practice.save_draft(PracticeContext.of(request), session_id, index, answer)
+    saved = sessions.save_draft(PracticeContext.of(request), session_id, index, answer)
     return JSONResponse({"saved": saved}, headers=NO_STORE)
 
 
@@ -123,7 +124,7 @@ def rate_answer(
 ) -> Response:
     """Rate an answer (the suggested rating or an override); FSRS schedules its review."""
     ctx = PracticeContext.of(request)
-    practice.rate(ctx, session_id, index, practice.parse_rating(rating))
+    sessions.rate(ctx, session_id, index, sessions.parse_rating(rating))
     return _redirect(session_url(session_id))
 
 
@@ -131,9 +132,9 @@ def rate_answer(
 def feedback_page(request: Request, session_id: str, number: int) -> Response:
     """One answer's feedback again (from the summary), with its rating if given."""
     ctx = PracticeContext.of(request)
-    session = practice.load_session(ctx, session_id)
+    session = sessions.load_session(ctx, session_id)
     index = number - 1
-    practice.check_feedback(session, index)
+    sessions.check_feedback(session, index)
     record = ctx.record(session.items[index].question)
     context = feedback_view(ctx, session, index, record)
     return render(request, "practice/feedback.html", context, headers=NO_STORE)
@@ -143,7 +144,7 @@ def feedback_page(request: Request, session_id: str, number: int) -> Response:
 def summary_page(request: Request, session_id: str) -> Response:
     """Each question's score, time taken and weakest key points, with links back."""
     ctx = PracticeContext.of(request)
-    session = practice.load_session(ctx, session_id)
-    records = practice.session_questions(ctx, session)
+    session = sessions.load_session(ctx, session_id)
+    records = sessions.session_questions(ctx, session)
     context = summary_view(ctx, session, records)
     return render(request, "practice/summary.html", context, headers=NO_STORE)

@@ -1,9 +1,9 @@
 """What the practice pages do once a session runs: answer, grade, rate, resume.
 
 Route handlers parse the form, call one function here and render or redirect (setting a session
-up is :mod:`.practice_setup`). Each function is a
-short composition of :mod:`interview_prep.practice.service` steps, the same the terminal loop
-takes (``cli/practice.py``): the answer is saved as an attempt before the grader runs, and the
+up is :mod:`.setup`). Each function is a short composition of
+:mod:`interview_prep.practice.service` steps, the same the terminal loop takes
+(``cli/practice.py``): the answer is saved as an attempt before the grader runs, and the
 rating reaches FSRS before the session moves on.
 
 A session lives in the database, so a closed tab loses nothing: opening the session again submits
@@ -16,33 +16,21 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
-from typing import Any
+from dataclasses import dataclass
 
-from starlette.requests import Request
-
-from ..domain.questions import Question
-from ..errors import InvalidInputError, NotFoundError
-from ..practice.attempts import LOCAL_USER_ID, AnswerSource, QuestionRef
-from ..practice.clock import Clock
-from ..practice.scheduling import Rating
-from ..practice.service import (
+from ...errors import InvalidInputError, NotFoundError
+from ...practice.attempts import AnswerSource
+from ...practice.scheduling import Rating
+from ...practice.service import (
     Grader,
-    PracticeSettings,
     expire_overdue,
     grade_answer,
     rate_answer,
     submit_answer,
 )
-from ..practice.sessions import ItemStatus, PracticeSession, SessionStateError
-from ..practice.store import PracticeStore
-from ..settings import Config
-from ..storage import repository
-from ..storage.database import Database
-from ..storage.records import BankSummary, QuestionRecord
-from .cache import QuestionSet
-from .localtime import visitor_zone
+from ...practice.sessions import ItemStatus, PracticeSession, SessionStateError
+from ...storage.records import QuestionRecord
+from .context import PracticeContext
 
 # Reading a session, changing it and saving it back must not interleave with another request on
 # the same session (an answer and a late draft from the same tab, say). A few striped locks
@@ -52,71 +40,6 @@ _LOCKS = tuple(threading.Lock() for _ in range(32))
 
 def _lock(session_id: str) -> threading.Lock:
     return _LOCKS[hash(session_id) % len(_LOCKS)]
-
-
-@dataclass(frozen=True)
-class PracticeContext:
-    """What a practice request works with: storage, settings, the clock and the visitor's zone."""
-
-    db: Database
-    store: PracticeStore
-    config: Config
-    clock: Clock
-    zone: tzinfo
-    banks: list[BankSummary]
-    questions: QuestionSet = field(repr=False)
-    user_id: str = LOCAL_USER_ID
-
-    @classmethod
-    def of(cls, request: Request) -> PracticeContext:
-        state = request.app.state
-        return cls(
-            db=state.db,
-            store=state.practice,
-            config=state.config,
-            clock=state.clock,
-            zone=visitor_zone(request),
-            banks=state.banks.all(),
-            questions=state.questions.get(),
-        )
-
-    @property
-    def records(self) -> list[QuestionRecord]:
-        """Every current question, in bank order."""
-        return self.questions.records
-
-    @property
-    def settings(self) -> PracticeSettings:
-        return PracticeSettings.from_config(self.config)
-
-    def now(self) -> datetime:
-        return self.clock()
-
-    def grader(self) -> Grader:
-        """The configured grader (settings ``grader`` and ``max_answer_chars``)."""
-        from ..grading.service import grade  # heavy: loaded on first use only
-
-        name = str(self.config.grader or "") or None
-        max_chars = int(self.config.max_answer_chars)
-
-        def grade_as_dict(question: Question, answer: str) -> dict[str, Any]:
-            result: dict[str, Any] = grade(
-                question, answer, grader_name=name, max_chars=max_chars
-            ).to_dict()
-            return result
-
-        return grade_as_dict
-
-    def record(self, ref: QuestionRef) -> QuestionRecord:
-        """A question of a session: a current one, or one retired since (still readable).
-
-        Raises:
-            NotFoundError: the question is gone (its bank was deleted).
-        """
-        record = self.questions.by_key.get((ref.bank_id, ref.question_id))
-        if record is not None:
-            return record
-        return repository.get_question(self.db, ref.question_id, bank=ref.bank_id)
 
 
 # Going through a session

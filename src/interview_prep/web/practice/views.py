@@ -14,24 +14,25 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..domain.questions import Difficulty
-from ..practice.attempts import QuestionRef
-from ..practice.feedback import (
+from ...domain.questions import Difficulty
+from ...practice.attempts import QuestionRef
+from ...practice.feedback import (
     Feedback,
     KeyPointResult,
     KeyPointStatus,
     highlight,
     read_feedback,
 )
-from ..practice.queue import QueueReason
-from ..practice.scheduling import Rating
-from ..practice.service import ref_of
-from ..practice.sessions import PracticeSession, SessionMode
-from ..practice.store import PracticeStore
-from ..storage.records import QuestionRecord
-from .localtime import duration, local_datetime
-from .practice import PracticeContext, session_url
-from .practice_setup import SetupForm, todays, unfinished
+from ...practice.queue import QueueReason
+from ...practice.scheduling import Rating
+from ...practice.service import ref_of
+from ...practice.sessions import PracticeSession, SessionMode
+from ...practice.store import PracticeStore
+from ...storage.records import QuestionRecord
+from ..localtime import duration, local_datetime
+from .context import PracticeContext
+from .sessions import session_url
+from .setup import SetupForm, todays, unfinished
 
 RATING_HINTS = {
     Rating.AGAIN: "Could not answer, or got it wrong",

@@ -6,8 +6,8 @@ import pytest
 
 from interview_prep.errors import InvalidInputError
 from interview_prep.storage import Database, repository
-from interview_prep.web import study
-from interview_prep.web.study import Filters, bank_view
+from interview_prep.web.study import views as study
+from interview_prep.web.study.views import Filters, bank_view
 
 
 def test_filters_treat_blank_as_unset_and_trim_search() -> None:

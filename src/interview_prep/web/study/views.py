@@ -9,11 +9,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..domain.questions import Difficulty
-from ..errors import InvalidInputError, NotFoundError
-from ..storage import repository
-from ..storage.database import Database
-from ..storage.records import BankSummary, QuestionRecord, SearchHit
+from ...domain.questions import Difficulty
+from ...errors import InvalidInputError, NotFoundError
+from ...storage import repository
+from ...storage.database import Database
+from ...storage.records import BankSummary, QuestionRecord, SearchHit
 
 SEARCH_PAGE = 30
 """Search hits shown on a bank page: search as you type is for finding a question, not for

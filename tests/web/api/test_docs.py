@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interview_prep.web.api_docs import describe_type, endpoints
+from interview_prep.web.api.docs import describe_type, endpoints
 
 SPEC = {
     "components": {"schemas": {"Level": {"enum": ["easy", "hard"], "type": "string"}}},

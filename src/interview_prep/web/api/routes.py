@@ -1,4 +1,5 @@
-"""The JSON API under ``/api``: banks, questions (with the study pages' filters), search, grading.
+"""The JSON API under ``/api``: banks, questions (with the study pages' filters), search, grading;
+and ``/docs``, its reference as a page.
 
 Errors are ``{"error": code, "message": ...}``: 404 for an unknown bank or question, 422 for a
 parameter the app cannot use (see :mod:`interview_prep.web.errors`).
@@ -11,12 +12,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import HTMLResponse, Response
 
 from ...domain.questions import Difficulty
 from ...storage import repository
 from ...storage.records import BankSummary, QuestionRecord
+from ..templating import render
+from .docs import endpoints
 
 router = APIRouter(prefix="/api", tags=["api"])
+docs_router = APIRouter(include_in_schema=False)
 
 ErrorBody = {
     "content": {
@@ -175,3 +180,12 @@ def grade_answer(request: Request, payload: GradeRequest) -> dict[str, Any]:
         max_chars=int(config.max_answer_chars),
     )
     return {"bank": record.bank_id, "question_id": record.question.id, **result.to_dict()}
+
+
+@docs_router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The JSON API's reference, rendered from its OpenAPI description (no CDN needed)."""
+    spec = request.app.openapi()
+    return render(
+        request, "docs.html", {"spec": spec, "endpoints": endpoints(spec), "active_nav": "api"}
+    )

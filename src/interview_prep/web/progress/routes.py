@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
 
 from ...practice.history import HistoryFormat
-from ..practice import PracticeContext
-from ..progress import dashboard_view, export, history_view
+from ..practice.context import PracticeContext
 from ..templating import render
+from .views import dashboard_view, export, history_view
 
 router = APIRouter(include_in_schema=False)
 NO_STORE = {"Cache-Control": "no-store"}

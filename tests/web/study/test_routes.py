@@ -11,7 +11,7 @@ from interview_prep.domain import Bank
 from interview_prep.storage import Database, open_database, repository
 from interview_prep.web.app import create_app
 
-from .conftest import soup
+from ..conftest import soup
 
 HTMX = {"HX-Request": "true"}
 
