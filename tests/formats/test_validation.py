@@ -84,3 +84,27 @@ def broken(path: list, value) -> dict:
 def test_errors_name_question_and_field(path, value, message):
     with pytest.raises(BankFormatError, match=message):
         validate_bank_data(broken(path, value), "b.yaml")
+
+
+def test_authored_examples_round_trip():
+    data = copy.deepcopy(VALID)
+    question = data["questions"][0]
+    question["key_points"][0].update(
+        examples=["one way to say k1", "another"], near_misses=["on topic, not k1"]
+    )
+    question["misconceptions"][0]["examples"] = ["c, said otherwise"]
+    question["errata"][0].update(claim="L3 is the best norm", key_point=1, examples=["L3 wins"])
+    bank = validate_bank_data(data)
+    first = bank.questions[0]
+    assert first.key_points[0].examples == ("one way to say k1", "another")
+    assert first.key_points[0].near_misses == ("on topic, not k1",)
+    assert first.misconceptions[0].examples == ("c, said otherwise",)
+    assert first.errata[0].wrong_claim == "L3 is the best norm"
+    assert validate_bank_data(bank.to_dict()).questions == bank.questions
+
+
+def test_erratum_key_point_out_of_range():
+    data = copy.deepcopy(VALID)
+    data["questions"][0]["errata"][0]["key_point"] = 3
+    with pytest.raises(BankFormatError, match=r"errata\[0\]\.key_point: 3 is past the last"):
+        validate_bank_data(data)

@@ -49,11 +49,19 @@ class KeyPoint:
     text: str
     weight: float = 1.0
     terms: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    """Other ways of saying the point, as a candidate might (some in plain words, no key terms)."""
+    near_misses: tuple[str, ...] = ()
+    """Sentences on the same topic that do not say the point: what must not earn its credit."""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text, "weight": self.weight}
         if self.terms:
             data["terms"] = list(self.terms)
+        if self.examples:
+            data["examples"] = list(self.examples)
+        if self.near_misses:
+            data["near_misses"] = list(self.near_misses)
         return data
 
     @classmethod
@@ -62,6 +70,8 @@ class KeyPoint:
             text=data["text"],
             weight=float(data.get("weight", 1.0)),
             terms=tuple(data.get("terms") or ()),
+            examples=tuple(data.get("examples") or ()),
+            near_misses=tuple(data.get("near_misses") or ()),
         )
 
 
@@ -78,6 +88,8 @@ class Misconception:
     correction: str
     signals: tuple[tuple[str, ...], ...] = ()
     key_point: int | None = None
+    examples: tuple[str, ...] = ()
+    """Other ways a candidate says the same wrong claim."""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"claim": self.claim, "correction": self.correction}
@@ -85,6 +97,8 @@ class Misconception:
             data["signals"] = [list(group) for group in self.signals]
         if self.key_point is not None:
             data["key_point"] = self.key_point
+        if self.examples:
+            data["examples"] = list(self.examples)
         return data
 
     @classmethod
@@ -94,6 +108,7 @@ class Misconception:
             correction=data["correction"],
             signals=tuple(tuple(group) for group in data.get("signals") or ()),
             key_point=data.get("key_point"),
+            examples=tuple(data.get("examples") or ()),
         )
 
 
@@ -107,13 +122,36 @@ class Erratum:
 
     quote: str
     correction: str
+    claim: str | None = None
+    """The wrong claim as a statement of its own, where the quote alone does not read as one."""
+    key_point: int | None = None
+    examples: tuple[str, ...] = ()
+    """Other ways a candidate repeats the same wrong claim."""
+
+    @property
+    def wrong_claim(self) -> str:
+        """What a candidate who repeats the error says: the claim, else the quote itself."""
+        return self.claim or self.quote
 
     def to_dict(self) -> dict[str, Any]:
-        return {"quote": self.quote, "correction": self.correction}
+        data: dict[str, Any] = {"quote": self.quote, "correction": self.correction}
+        if self.claim:
+            data["claim"] = self.claim
+        if self.key_point is not None:
+            data["key_point"] = self.key_point
+        if self.examples:
+            data["examples"] = list(self.examples)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Erratum:
-        return cls(quote=data["quote"], correction=data["correction"])
+        return cls(
+            quote=data["quote"],
+            correction=data["correction"],
+            claim=data.get("claim"),
+            key_point=data.get("key_point"),
+            examples=tuple(data.get("examples") or ()),
+        )
 
 
 @dataclass(frozen=True)

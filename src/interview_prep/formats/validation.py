@@ -128,6 +128,12 @@ def _check_rules(data: dict[str, Any], source: str) -> None:
                     f"last key point (there are {points})"
                 )
         for index, erratum in enumerate(item.get("errata") or ()):
+            key_point = erratum.get("key_point")
+            if key_point is not None and key_point >= points:
+                raise BankFormatError(
+                    f"{where}: field errata[{index}].key_point: {key_point} is past the "
+                    f"last key point (there are {points})"
+                )
             if erratum["quote"] not in item["answer"]:
                 raise BankFormatError(
                     f"{where}: field errata[{index}].quote: the quote is not in the model answer "
