@@ -24,6 +24,7 @@ from .cache import BankCatalog, CurrentQuestions, PageCache
 from .errors import install_error_handlers
 from .practice import routes as practice
 from .progress import routes as progress
+from .request_guard import HostPolicy, RequestGuardMiddleware
 from .study import routes as study
 from .templating import STATIC_DIR
 
@@ -119,6 +120,11 @@ def create_app(
     app.state.practice = DatabasePracticeStore(db)
     app.state.clock = clock
     install_error_handlers(app)
+    # A request for a foreign host name or a cross-site write is refused before any route (or
+    # cache) sees it; the security headers, added after it and so wrapped around it, still apply.
+    app.add_middleware(
+        RequestGuardMiddleware, policy=HostPolicy.from_settings(config.allowed_hosts, config.host)
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
