@@ -26,6 +26,23 @@ from interview_prep.formats.validation import validate_bank_data
 from interview_prep.storage import Database, import_bank, open_database
 
 POSTGRES_USER = "app"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash passwords with argon2id's smallest parameters: the real ones take most of a second
+    per hash on this class of machine. Tests marked ``real_password_hashing`` keep them."""
+    if request.node.get_closest_marker("real_password_hashing"):
+        return
+    from argon2 import PasswordHasher
+
+    from interview_prep.accounts import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    monkeypatch.setattr(passwords, "_HASHER", cheap)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("not a password anyone has"))
+
+
 _database_numbers = itertools.count(1)
 
 
