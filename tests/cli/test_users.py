@@ -66,3 +66,17 @@ def test_a_token_is_printed_once_for_scripts(cli) -> None:
     cli("users", "add", "alice", "--password-stdin", stdin="correct horse battery\n")
     status, out, _ = cli("users", "token", "alice", "--name", "nightly export")
     assert status == 0 and out.startswith("ipt_") and len(out.strip()) > 40
+
+
+def test_db_backup_restore_and_check(cli, tmp_path) -> None:
+    cli("users", "add", "alice", "--password-stdin", stdin="correct horse battery\n")
+    file = tmp_path / "backup.gz"
+    status, out, _ = cli("db", "backup", str(file))
+    assert status == 0 and "Backed up" in out and file.exists()
+    cli("users", "add", "bob", "--password-stdin", stdin="correct horse battery\n")
+    status, out, _ = cli("db", "restore", str(file), "--yes")
+    assert status == 0 and "Restored" in out
+    listed = cli("users", "list")[1]
+    assert "alice" in listed and "bob" not in listed
+    status, out, _ = cli("db", "check")
+    assert status == 0 and "consistent" in out

@@ -142,7 +142,11 @@ def _url(path: str, world: World) -> str:
 
 
 def _send(
-    client: TestClient, method: str, url: str, csrf: str | None, headers: dict[str, str] | None = None
+    client: TestClient,
+    method: str,
+    url: str,
+    csrf: str | None,
+    headers: dict[str, str] | None = None,
 ):
     if method in SAFE:
         return client.request(method, url, headers=headers, follow_redirects=False)
