@@ -9,17 +9,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..accounts.permissions import Action
+from ..errors import ConfigurationError
 from ..practice.clock import Clock, utc_now
 from ..settings import Config, load_config
+from ..storage.accounts import DatabaseAccountStore
 from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
+from .account import routes as account
 from .api import routes as api
+from .auth import requires
 from .cache import BankCatalog, CurrentQuestions, PageCache
 from .errors import install_error_handlers
 from .practice import routes as practice
@@ -40,6 +45,10 @@ _SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
+NO_ACCOUNTS = (
+    "team mode needs an account to log in with: add one with "
+    "`interview-prep users add NAME --role admin`"
+)
 _IMMUTABLE = (b"cache-control", b"public, max-age=31536000, immutable")
 
 
@@ -88,7 +97,8 @@ def create_app(
         The ASGI app.
 
     Raises:
-        ConfigurationError: the configured database cannot be opened.
+        ConfigurationError: the configured database cannot be opened, or team mode is on and
+            no account can log in.
     """
     config = config or load_config()
     owned = database is None
@@ -110,6 +120,7 @@ def create_app(
         description="Question banks, search and grading of a self-hosted interview-practice app.",
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by api.openapi_json, behind its permission like every route
         lifespan=lifespan,
     )
     app.state.db = db
@@ -118,7 +129,12 @@ def create_app(
     app.state.pages = PageCache()
     app.state.questions = CurrentQuestions(db, app.state.banks)
     app.state.practice = DatabasePracticeStore(db)
+    app.state.accounts = DatabaseAccountStore(db)
     app.state.clock = clock
+    if config.team and app.state.accounts.active_login_count() == 0:
+        if owned:
+            db.close()
+        raise ConfigurationError(NO_ACCOUNTS)
     install_error_handlers(app)
     # A request for a foreign host name or a cross-site write is refused before any route (or
     # cache) sees it; the security headers, added after it and so wrapped around it, still apply.
@@ -127,10 +143,16 @@ def create_app(
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
+    app.add_api_route(
+        "/favicon.ico",
+        favicon,
+        include_in_schema=False,
+        dependencies=[Depends(requires(Action.VIEW_PUBLIC))],
+    )
     app.include_router(study.router)
     app.include_router(practice.router)
     app.include_router(progress.router)
+    app.include_router(account.router)
     app.include_router(api.router)
     app.include_router(api.docs_router)
     return app

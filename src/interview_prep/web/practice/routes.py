@@ -14,7 +14,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from ...accounts.permissions import Action
 from ...errors import InvalidInputError
+from ..auth import requires
 from ..templating import render
 from . import sessions, setup
 from .context import PracticeContext
@@ -33,7 +35,10 @@ def same_origin(request: Request) -> None:
         raise HTTPException(403, "This form can only be sent from the app's own pages.")
 
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
+router = APIRouter(
+    include_in_schema=False,
+    dependencies=[Depends(same_origin), Depends(requires(Action.PRACTISE))],
+)
 
 # Session pages change with every answer: never serve one from a cache or the back button.
 NO_STORE = {"Cache-Control": "no-store"}

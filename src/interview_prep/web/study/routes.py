@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from ...practice.attempts import LOCAL_USER_ID
+from ...accounts.permissions import Action
 from ...storage import repository
+from ..auth import actor_of, requires
 from ..localtime import visitor_zone
 from ..practice.views import question_practice
-from ..templating import bank_url, render, render_text
+from ..templating import bank_url, render, render_text, shared_context
 from .views import Filters, bank_view, question_view
 
 router = APIRouter(include_in_schema=False)
@@ -25,14 +26,18 @@ def _is_htmx(request: Request) -> bool:
     )
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[Depends(requires(Action.VIEW_BANKS))])
 def home(request: Request) -> Response:
     """Every bank, with its question count, categories and description."""
     banks = request.app.state.banks.all()
     return render(request, "home.html", {"banks": banks, "active_nav": "banks"})
 
 
-@router.get("/banks/{bank_id}", response_class=HTMLResponse)
+@router.get(
+    "/banks/{bank_id}",
+    response_class=HTMLResponse,
+    dependencies=[Depends(requires(Action.VIEW_BANKS))],
+)
 def bank_page(
     request: Request,
     bank_id: str,
@@ -57,7 +62,9 @@ def bank_page(
             "active_nav": "banks",
             "oob": fragment,
         }
-        return render_text("_results.html" if fragment else "bank.html", context)
+        return render_text(
+            "_results.html" if fragment else "bank.html", {**context, **shared_context(request)}
+        )
 
     if filters.q:
         # Search text is open-ended; caching it would only fill the cache.
@@ -70,7 +77,11 @@ def bank_page(
     return HTMLResponse(html, headers=headers)
 
 
-@router.get("/questions/{question_id:path}", response_class=HTMLResponse)
+@router.get(
+    "/questions/{question_id:path}",
+    response_class=HTMLResponse,
+    dependencies=[Depends(requires(Action.VIEW_BANKS))],
+)
 def question_page(request: Request, question_id: str, bank: str | None = None) -> Response:
     """One question: model answer, key points, misconceptions, errata, links and neighbours,
     and the visitor's attempts at it.
@@ -81,11 +92,14 @@ def question_page(request: Request, question_id: str, bank: str | None = None) -
     record = repository.get_question(db, question_id, bank=bank or None)
     summary = request.app.state.banks.get(record.bank_id)
     practice = question_practice(
-        request.app.state.practice, LOCAL_USER_ID, record, visitor_zone(request)
+        request.app.state.practice, actor_of(request).user_id, record, visitor_zone(request)
     )
 
     def page() -> str:
-        return render_text("question.html", {**question_view(db, record, summary), **practice})
+        return render_text(
+            "question.html",
+            {**question_view(db, record, summary), **practice, **shared_context(request)},
+        )
 
     if practice["attempts"]:
         # The visitor's own history changes with every answer: not for the shared cache.
