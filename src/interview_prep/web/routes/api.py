@@ -9,14 +9,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ...accounts.permissions import Action
 from ...domain.questions import Difficulty
 from ...storage import repository
 from ...storage.records import BankSummary, QuestionRecord
+from ..auth import requires
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -28,6 +30,7 @@ ErrorBody = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown bank or question", **ErrorBody}
 }
+READ = [Depends(requires(Action.VIEW_BANKS))]
 
 BankParam = Annotated[str | None, Query(description="Only questions of this bank (its id).")]
 CategoryParam = Annotated[str | None, Query(description="Only questions of this category.")]
@@ -45,19 +48,19 @@ def _question(record: QuestionRecord) -> dict[str, Any]:
     return {**record.to_dict(), "url": f"/questions/{record.bank_id}/{record.question.id}"}
 
 
-@router.get("/banks", summary="List the banks")
+@router.get("/banks", summary="List the banks", dependencies=READ)
 def list_banks(request: Request) -> dict[str, Any]:
     """Every bank with its question count, categories (with counts, in display order) and tags."""
     return {"banks": [_bank(summary) for summary in request.app.state.banks.all()]}
 
 
-@router.get("/banks/{bank_id}", summary="One bank", responses=NOT_FOUND)
+@router.get("/banks/{bank_id}", summary="One bank", responses=NOT_FOUND, dependencies=READ)
 def get_bank(request: Request, bank_id: str) -> dict[str, Any]:
     """A bank's details, without its questions (list them with `/api/questions?bank=ID`)."""
     return _bank(request.app.state.banks.get(bank_id))
 
 
-@router.get("/questions", summary="List questions", responses=NOT_FOUND)
+@router.get("/questions", summary="List questions", responses=NOT_FOUND, dependencies=READ)
 def list_questions(
     request: Request,
     bank: BankParam = None,
@@ -90,7 +93,9 @@ def list_questions(
     }
 
 
-@router.get("/questions/{question_id:path}", summary="One question", responses=NOT_FOUND)
+@router.get(
+    "/questions/{question_id:path}", summary="One question", responses=NOT_FOUND, dependencies=READ
+)
 def get_question(
     request: Request,
     question_id: str,
@@ -103,7 +108,7 @@ def get_question(
     return {**_question(record), "retired": record.retired}
 
 
-@router.get("/search", summary="Search questions", responses=NOT_FOUND)
+@router.get("/search", summary="Search questions", responses=NOT_FOUND, dependencies=READ)
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for.")],
@@ -199,7 +204,13 @@ async def _json_payload(request: Request) -> GradeRequest:
         ) from None
 
 
-@router.post("/grade", summary="Grade an answer", responses=AUDIO_ERRORS, openapi_extra=_GRADE_BODY)
+@router.post(
+    "/grade",
+    summary="Grade an answer",
+    responses=AUDIO_ERRORS,
+    openapi_extra=_GRADE_BODY,
+    dependencies=[Depends(requires(Action.GRADE))],
+)
 async def grade_answer(request: Request) -> dict[str, Any]:
     """Grade an answer against the question's key points, misconceptions and expected answer.
 
