@@ -20,12 +20,14 @@ from ..errors import ConfigurationError
 from ..practice.clock import Clock, utc_now
 from ..settings import Config, load_config
 from ..storage.accounts import DatabaseAccountStore
+from ..storage.cohorts import DatabaseCohortStore
 from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
 from .account import routes as account
 from .api import routes as api
 from .auth import requires
 from .cache import BankCatalog, CurrentQuestions, PageCache
+from .cohorts import routes as cohorts
 from .errors import install_error_handlers
 from .practice import routes as practice
 from .progress import routes as progress
@@ -130,6 +132,7 @@ def create_app(
     app.state.questions = CurrentQuestions(db, app.state.banks)
     app.state.practice = DatabasePracticeStore(db)
     app.state.accounts = DatabaseAccountStore(db)
+    app.state.cohorts = DatabaseCohortStore(db)
     app.state.clock = clock
     if config.team and app.state.accounts.active_login_count() == 0:
         if owned:
@@ -153,6 +156,7 @@ def create_app(
     app.include_router(practice.router)
     app.include_router(progress.router)
     app.include_router(account.router)
+    app.include_router(cohorts.router)
     app.include_router(api.router)
     app.include_router(api.docs_router)
     return app
