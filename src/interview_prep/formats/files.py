@@ -15,6 +15,8 @@ import yaml
 
 from ..domain.banks import Bank
 from ..errors import BankFormatError, InvalidInputError
+from ..input_policy import clean_text, clean_tree, quote, shorten
+from . import limits
 from .validation import validate_bank_data
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -54,7 +56,7 @@ def parse_format(value: str | None, allowed: tuple[BankFormat, ...]) -> BankForm
         chosen = None
     if chosen not in allowed:
         choices = ", ".join(item.value for item in allowed)
-        raise InvalidInputError(f"unknown format {value!r}: choose one of {choices}")
+        raise InvalidInputError(f"unknown format {quote(value)}: choose one of {choices}")
     return chosen
 
 
@@ -84,21 +86,28 @@ def detect_format(text: str, source: str) -> BankFormat:
     return BankFormat.YAML
 
 
-def _parse_structured(text: str, source: str, fmt: BankFormat) -> Any:
+def _parse_structured(text: str, source: str, fmt: BankFormat, max_chars: int) -> Any:
+    """Parse YAML or JSON within the limits of :mod:`.limits`, then apply the input policy."""
     if fmt is BankFormat.JSON:
+        data = limits.load_json(text, source, max_chars)
+    else:
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
+            # Measured first, so that aliases cannot expand past the limits while loading.
+            limits.check_yaml(text, source, max_chars, SAFE_LOADER)
+            data = yaml.load(text, Loader=SAFE_LOADER)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+            problem = getattr(error, "problem", None) or str(error)
+            raise BankFormatError(f"{source}: {where}invalid YAML: {shorten(problem)}") from None
+        except ValueError as error:
             raise BankFormatError(
-                f"{source}: line {error.lineno}, column {error.colno}: invalid JSON: {error.msg}"
+                f"{source}: invalid YAML: {limits.number_problem(error)}"
             ) from None
     try:
-        return yaml.load(text, Loader=SAFE_LOADER)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise BankFormatError(f"{source}: {where}invalid YAML: {problem}") from None
+        return clean_tree(data)
+    except InvalidInputError as error:
+        raise BankFormatError(f"{source}: {error.message}") from None
 
 
 def read_bank_bytes(
@@ -128,7 +137,7 @@ def read_bank_bytes(
             f"{source}: the file is {len(data) / 1024 / 1024:.1f} MB, over the "
             f"{max_bytes / 1024 / 1024:.0f} MB limit for a bank"
         )
-    text = decode_text(data, source)
+    text = clean_text(decode_text(data, source))
     if not text.strip():
         raise BankFormatError(f"{source}: the file is empty")
     fmt = fmt or detect_format(text, source)
@@ -140,7 +149,7 @@ def read_bank_bytes(
         return validate_bank_data(page.to_dict(), source)
     if fmt not in READABLE:
         raise InvalidInputError(f"{source}: {fmt.value} files cannot be imported")
-    parsed = _parse_structured(text, source, fmt)
+    parsed = _parse_structured(text, source, fmt, max_chars=max_bytes)
     return validate_bank_data(parsed, source)
 
 
@@ -194,18 +203,29 @@ _BankDumper.add_representer(str, _represent_str)
 _BankDumper.add_representer(list, _represent_list)
 
 
+def _with_count(bank: Bank) -> dict[str, Any]:
+    """The bank's data with ``question_count`` just before its questions, so that a copy cut
+    short (which may still parse) is refused on import rather than read as a smaller bank."""
+    data: dict[str, Any] = {}
+    for key, value in bank.to_dict().items():
+        if key == "questions":
+            data["question_count"] = len(bank.questions)
+        data[key] = value
+    return data
+
+
 def dump_bank(bank: Bank, fmt: BankFormat) -> str:
     """Write a bank as text in a writable text format (YAML, JSON or Markdown)."""
     if fmt is BankFormat.YAML:
         return yaml.dump(
-            bank.to_dict(),
+            _with_count(bank),
             Dumper=_BankDumper,
             sort_keys=False,
             allow_unicode=True,
             width=100,
         )
     if fmt is BankFormat.JSON:
-        return json.dumps(bank.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(_with_count(bank), ensure_ascii=False, indent=2) + "\n"
     if fmt is BankFormat.MARKDOWN:
         from .markdown import bank_to_markdown
 

@@ -6,6 +6,7 @@ editing a bank by hand can go straight to the line.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from functools import cache
@@ -17,6 +18,12 @@ from jsonschema.exceptions import ValidationError
 
 from ..domain.banks import Bank
 from ..errors import BankFormatError
+from ..input_policy import quote, shorten
+from .limits import check_question_count
+
+# Schema errors past this many are counted, not described: a bank with a problem in each of its
+# thousands of questions should not cost thousands of messages.
+MAX_ERRORS = 1000
 
 SCHEMA_FILE = "bank.schema.json"
 
@@ -45,7 +52,7 @@ def _where(data: Any, path: list[str | int], source: str) -> str:
             item = questions[index]
             if isinstance(item, dict):
                 question_id = item.get("id")
-        label = f"question {question_id!r}" if question_id else f"question #{index + 1}"
+        label = f"question {quote(question_id)}" if question_id else f"question #{index + 1}"
         parts.append(label)
         path = path[2:]
     field = ""
@@ -57,15 +64,32 @@ def _where(data: Any, path: list[str | int], source: str) -> str:
 
 
 def _describe(error: ValidationError) -> str:
+    """One readable sentence; a value is quoted to at most about 200 characters."""
+    instance: Any = error.instance
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field")
+        schema: Any = error.schema
+        known = schema.get("properties", {})
+        unknown = sorted(str(key) for key in instance if key not in known)
+        return f"unknown field(s): {quote(', '.join(unknown))}"
     if error.validator == "pattern":
-        return f"{error.instance!r} must be lower-case words joined by hyphens (like 'my-id')"
-    if error.validator in ("oneOf", "anyOf") and isinstance(error.instance, dict):
+        return f"{quote(instance)} must be lower-case words joined by hyphens (like 'my-id')"
+    if error.validator == "maxLength":
+        return (
+            f"{quote(instance, 60)} is {len(instance):,} characters long; "
+            f"at most {error.validator_value:,} are allowed"
+        )
+    if error.validator == "maxItems":
+        return f"{len(instance):,} items; at most {error.validator_value:,} are allowed"
+    if error.validator in ("oneOf", "anyOf") and isinstance(instance, dict):
         best = min(error.context or [], key=lambda e: len(e.path), default=None)
         if best is not None:
-            return best.message
-    return error.message
+            return _bounded(best.message)
+    return _bounded(error.message)
+
+
+def _bounded(message: str) -> str:
+    # jsonschema's messages hold the whole value they are about.
+    return shorten(message, 300)
 
 
 def validate_bank_data(data: Any, source: str = "") -> Bank:
@@ -92,13 +116,15 @@ def validate_bank_data(data: Any, source: str = "") -> Bank:
             f"{source or 'bank'}: not a question bank (no 'id' or 'questions'; "
             "see the bank format in the README)"
         )
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+    check_question_count(data, source or "bank")
+    found = itertools.islice(_validator().iter_errors(data), MAX_ERRORS)
+    errors = sorted(found, key=lambda e: list(map(str, e.path)))
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         raise BankFormatError(f"{_where(data, list(first.path), source)}: {_describe(first)}{more}")
     _check_rules(data, source)
-    return Bank.from_dict(data)
+    return Bank.from_dict({key: value for key, value in data.items() if key != "question_count"})
 
 
 def _check_rules(data: dict[str, Any], source: str) -> None:
@@ -108,14 +134,14 @@ def _check_rules(data: dict[str, Any], source: str) -> None:
     duplicates = sorted(qid for qid, count in ids.items() if count > 1)
     if duplicates:
         raise BankFormatError(
-            f"{source or 'bank'}: duplicate question id(s): {', '.join(duplicates)}"
+            f"{source or 'bank'}: duplicate question id(s): {quote(', '.join(duplicates))[1:-1]}"
         )
     for item in questions:
-        where = f"{source or 'bank'}: question {item['id']!r}"
+        where = f"{source or 'bank'}: question {quote(item['id'])}"
         for related in item.get("related") or ():
             if related not in ids:
                 raise BankFormatError(
-                    f"{where}: field related: no question {related!r} in this bank"
+                    f"{where}: field related: no question {quote(related)} in this bank"
                 )
             if related == item["id"]:
                 raise BankFormatError(f"{where}: field related: a question cannot relate to itself")
