@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -14,6 +13,7 @@ from ..domain.questions import Difficulty, Question
 from ..errors import InvalidInputError
 from ..formats import READABLE, WRITABLE, BankFormat, parse_format
 from .context import console, state
+from .terminal import escape
 
 _SUFFIX = {
     BankFormat.YAML: ".yaml",

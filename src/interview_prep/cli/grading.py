@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InvalidInputError
 from .context import console, err_console, state
+from .terminal import escape
 
 if TYPE_CHECKING:
     from ..domain import Question

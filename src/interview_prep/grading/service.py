@@ -11,6 +11,7 @@ import logging
 
 from ..domain import Question
 from ..errors import InterviewPrepError, InvalidInputError
+from ..input_policy import clean_text
 from .embedders import ModelUnavailableError
 from .graders import (
     EmbeddingGrader,
@@ -95,6 +96,8 @@ def grade(
     """
     if not isinstance(answer, str):
         raise InvalidInputError("the answer must be text")
+    # The input policy: a lone surrogate made the model's tokenizer raise on every request.
+    answer = clean_text(answer)
     grader = get_grader(grader_name)
     try:
         return grader.grade(question, answer, max_chars=max_chars)

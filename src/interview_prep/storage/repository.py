@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import Bank, Difficulty, Question
 from ..errors import BankFormatError, ConflictError, InvalidInputError, NotFoundError
+from ..input_policy import MAX_OFFSET, bounded_int
 from . import search as fulltext
 from .bank_writer import write_bank
 from .database import Database
@@ -154,8 +155,10 @@ def _narrowing(
 
 
 def _check_page(limit: int | None, offset: int) -> None:
-    if offset < 0 or (limit is not None and limit < 0):
-        raise InvalidInputError("limit and offset cannot be negative")
+    # Both databases hold 64-bit integers: a larger offset would fail inside the driver.
+    bounded_int(offset, "offset", 0, MAX_OFFSET)
+    if limit is not None:
+        bounded_int(limit, "limit", 0, MAX_OFFSET)
 
 
 def _page(statement: Select[Any], limit: int | None, offset: int) -> Select[Any]:

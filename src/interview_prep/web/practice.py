@@ -24,6 +24,7 @@ from starlette.requests import Request
 
 from ..domain.questions import Question
 from ..errors import InvalidInputError, NotFoundError
+from ..input_policy import clean_text
 from ..practice.attempts import LOCAL_USER_ID, AnswerSource, QuestionRef
 from ..practice.clock import Clock
 from ..practice.scheduling import Rating
@@ -222,7 +223,9 @@ def check_feedback(session: PracticeSession, index: int) -> None:
 def _normalise(answer: str) -> str:
     # Browsers send a textarea's line breaks as CRLF; the grader's passages are offsets into the
     # text it is given, and the page shows the stored text, so keep one form of line break.
-    return answer.replace("\r\n", "\n").replace("\r", "\n")
+    # The input policy too (the web edge already applied it to forms; this keeps it for any
+    # caller): a NUL in a draft made PostgreSQL refuse the answer when the clock submitted it.
+    return clean_text(answer).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_source(text: str) -> AnswerSource:
