@@ -56,6 +56,12 @@ class ConflictError(InterviewPrepError):
     title = "Already exists"
 
 
+class StaleWriteError(ConflictError):
+    """Another request (perhaps in another process) recorded this step first."""
+
+    title = "Already done"
+
+
 class ConfigurationError(InterviewPrepError):
     """A setting with a value the app cannot use."""
 

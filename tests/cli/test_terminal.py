@@ -51,7 +51,7 @@ def escape_bank(tmp_path: Path) -> Path:
 
 
 def _no_controls(text: str) -> None:
-    assert not [ch for ch in text if ord(ch) < 32 and ch not in "\n\t" or 0x7F <= ord(ch) < 0xA0]
+    assert not [ch for ch in text if (ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) < 0xA0]
 
 
 def test_show_questions_and_banks_print_no_escapes(cli, escape_bank: Path) -> None:

@@ -180,6 +180,9 @@ class AttemptRow(Base):
         *_question_key(),
         Index(None, "user_id", "submitted_at"),
         Index(None, "user_id", "bank_id", "question_id"),
+        # One attempt per question of a session, whichever process saves it (migration 0004).
+        # Attempts outside a session have no session id, and NULLs never collide.
+        Index(None, "session_id", "bank_id", "question_id", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -222,6 +225,8 @@ class ReviewLogRow(Base):
         *_question_key(),
         Index(None, "user_id", "reviewed_at"),
         UniqueConstraint("id"),
+        # One review per attempt: a second, concurrent rating is refused (migration 0004).
+        Index(None, "attempt_id", unique=True),
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -254,3 +259,6 @@ class PracticeSessionRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished: Mapped[bool] = mapped_column(default=False)
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """How far the session has come (steps started, submitted, graded, rated); it only grows,
+    so a write carrying less progress than the stored row is a stale copy and is refused."""
