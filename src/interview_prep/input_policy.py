@@ -94,8 +94,8 @@ def clean_tree(data: Any, where: str = "") -> Any:
     """Apply the policy to parsed data (a bank file): clean every string, keys included, and
     range-check every number.
 
-    Walks without recursion, so that nesting depth (already bounded by the readers) cannot
-    exhaust Python's stack here either.
+    Returns a cleaned copy (the caller's data is left as it was). Walks without recursion, so
+    that nesting depth (already bounded by the readers) cannot exhaust Python's stack here.
 
     Raises:
         InvalidInputError: an integer beyond 64 bits, or a float that is infinite or NaN.
@@ -124,8 +124,10 @@ def clean_tree(data: Any, where: str = "") -> Any:
             for item_key in cleaned:
                 stack.append((cleaned, item_key, f"{path}.{item_key}" if path else str(item_key)))
         elif isinstance(value, list):
-            for index in range(len(value)):
-                stack.append((value, index, f"{path}[{index}]"))
+            copied = list(value)
+            parent[key] = copied
+            for index in range(len(copied)):
+                stack.append((copied, index, f"{path}[{index}]"))
     return root[0]
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from ..domain.banks import Bank
 from ..errors import BankFormatError, InvalidInputError
-from ..input_policy import clean_text, clean_tree, quote, shorten
+from ..input_policy import clean_text, quote, shorten
 from . import limits
 from .validation import validate_bank_data
 
@@ -87,7 +87,7 @@ def detect_format(text: str, source: str) -> BankFormat:
 
 
 def _parse_structured(text: str, source: str, fmt: BankFormat, max_chars: int) -> Any:
-    """Parse YAML or JSON within the limits of :mod:`.limits`, then apply the input policy."""
+    """Parse YAML or JSON within the limits of :mod:`.limits` (validation applies the policy)."""
     if fmt is BankFormat.JSON:
         data = limits.load_json(text, source, max_chars)
     else:
@@ -104,10 +104,7 @@ def _parse_structured(text: str, source: str, fmt: BankFormat, max_chars: int) -
             raise BankFormatError(
                 f"{source}: invalid YAML: {limits.number_problem(error)}"
             ) from None
-    try:
-        return clean_tree(data)
-    except InvalidInputError as error:
-        raise BankFormatError(f"{source}: {error.message}") from None
+    return data
 
 
 def read_bank_bytes(

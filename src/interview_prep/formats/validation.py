@@ -17,8 +17,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from ..domain.banks import Bank
-from ..errors import BankFormatError
-from ..input_policy import quote, shorten
+from ..errors import BankFormatError, InvalidInputError
+from ..input_policy import clean_tree, quote, shorten
 from .limits import check_question_count
 
 # Schema errors past this many are counted, not described: a bank with a problem in each of its
@@ -116,6 +116,11 @@ def validate_bank_data(data: Any, source: str = "") -> Bank:
             f"{source or 'bank'}: not a question bank (no 'id' or 'questions'; "
             "see the bank format in the README)"
         )
+    # The input policy: every string cleaned, every number range-checked, before the schema.
+    try:
+        data = clean_tree(data)
+    except InvalidInputError as error:
+        raise BankFormatError(f"{source or 'bank'}: {error.message}") from None
     check_question_count(data, source or "bank")
     found = itertools.islice(_validator().iter_errors(data), MAX_ERRORS)
     errors = sorted(found, key=lambda e: list(map(str, e.path)))
