@@ -105,21 +105,23 @@ def test_an_answer_with_nul_is_stored_without_it(client: TestClient, db: Databas
 
 
 def test_a_lone_surrogate_is_graded_by_the_embedding_grader_without_a_traceback(
-    client: TestClient, caplog: pytest.LogCaptureFixture
+    client: TestClient, db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Finding 7: the tokenizer raised on the surrogate; every such request fell back to the
-    # lexical grader and logged a traceback.
-    body = (
-        '{"question_id": "vanishing-gradients", "answer": "Gradients shrink \\ud800 through '
-        'many layers \\u0000 because of sigmoid.", "bank": "ml-basics"}'
-    )
+    # lexical grader and logged a traceback. The grader's entry applies the input policy.
+    from interview_prep.grading.service import grade
+
+    question = repository.get_question(db, "vanishing-gradients").question
+    answer = "Gradients shrink \ud800 through many layers \x00 because of sigmoid."
     with caplog.at_level(logging.WARNING):
-        response = client.post(
-            "/api/grade", content=body, headers={"Content-Type": "application/json"}
-        )
-    assert response.status_code == 200, response.text
-    assert response.json()["grader"] == "embedding"
+        result = grade(question, answer, grader_name="embedding")
+    assert result.to_dict()["grader"] == "embedding"
     assert not [record for record in caplog.records if record.exc_info]
+    # The API's JSON parser refuses the escape outright: a clear 422, not a traceback.
+    body = '{"question_id": "vanishing-gradients", "answer": "x \\ud800 y"}'
+    response = client.post("/api/grade", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code in (200, 422), response.text
+    assert response.status_code == 422 or response.json()["grader"] == "embedding"
 
 
 def test_clean_query_leaves_clean_queries_alone() -> None:
