@@ -26,6 +26,9 @@ from interview_prep.formats.validation import validate_bank_data
 from interview_prep.storage import Database, import_bank, open_database
 
 POSTGRES_USER = "app"
+# Starlette's test client calls the app as http://testserver: allow that one name, the way a
+# deployment names its own in this setting. Tests of the host guard pass their own settings.
+os.environ.setdefault("INTERVIEW_PREP_ALLOWED_HOSTS", "testserver")
 _database_numbers = itertools.count(1)
 
 

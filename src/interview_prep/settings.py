@@ -43,6 +43,13 @@ SETTINGS: tuple[Setting, ...] = (
         "(default: SQLite in the data folder).",
     ),
     Setting("host", "127.0.0.1", "Address the web server binds to (loopback by default)."),
+    Setting(
+        "allowed_hosts",
+        "",
+        "Comma-separated host names the web app answers to besides loopback names and the bind "
+        "address, e.g. 'prep.example.org,.lan' (a leading dot allows every name under it; '*' "
+        "any name, only behind a proxy that checks Host). Guards against DNS rebinding.",
+    ),
     Setting("port", 8000, "Port the web server listens on."),
     Setting("workers", 1, "Number of web server processes."),
     Setting("max_import_mb", 50, "Largest bank file accepted for import, in megabytes."),

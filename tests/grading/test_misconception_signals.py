@@ -31,7 +31,8 @@ PARAPHRASES: list[dict[str, str]] = yaml.safe_load(
 GOOD_ANSWERS: dict[str, list[str]] = {}
 for _block in yaml.safe_load((HERE / "ml_bank_answers.yaml").read_text("utf-8")):
     for _answer in _block["answers"]:
-        if _answer["kind"] == "good":
+        # Held-out answers are measured apart, never used as a target here.
+        if _answer["kind"] == "good" and not _answer.get("held_out"):
             GOOD_ANSWERS.setdefault(_block["question"], []).append(_answer["text"])
 
 # Model answers that state one of their question's misconceptions, each where an erratum quotes

@@ -24,10 +24,16 @@ BANK = HERE.parents[1] / "src" / "interview_prep" / "data" / "banks" / "ml-engin
 CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "ml_bank_answers.yaml").read_text("utf-8"))
 
 
+def _written_with_the_grader(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The answers these tests were written for; the held-out ones are measured apart, so that
+    they never become a target the grader is tuned to pass."""
+    return [answer for answer in answers if not answer.get("held_out")]
+
+
 def _cases() -> list[Any]:
     params = []
     for block in CASES:
-        for answer in block["answers"]:
+        for answer in _written_with_the_grader(block["answers"]):
             params.append(
                 pytest.param(block["question"], answer, id=f"{block['question']}-{answer['kind']}")
             )
@@ -46,7 +52,8 @@ def test_the_set_covers_every_category_five_ways(bank):
         question = bank.question(block["question"])
         assert question is not None, block["question"]
         assert question.category == block["category"]
-        by_category.setdefault(question.category, set()).update(a["kind"] for a in block["answers"])
+        answers = _written_with_the_grader(block["answers"])
+        by_category.setdefault(question.category, set()).update(a["kind"] for a in answers)
     assert set(by_category) == set(bank.ordered_categories())
     assert all(found == kinds for found in by_category.values())
 

@@ -524,7 +524,9 @@ def test_the_configured_grader_and_answer_limit_are_used(
 
     config = load_config({"grader": "lexical", "max_answer_chars": 1234}, environ={})
     fake_grades.append({"score": 1.0})
-    with TestClient(create_app(study_db, config=config, clock=clock)) as client:
+    # No allowed_hosts in these settings: call the app by a loopback name.
+    app = create_app(study_db, config=config, clock=clock)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         url = start(client)
         client.get(url)
         answer(client, url, 0, "words")

@@ -20,6 +20,7 @@ from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
 from .cache import BankCatalog, CurrentQuestions, PageCache
 from .errors import install_error_handlers
+from .request_guard import HostPolicy, RequestGuardMiddleware
 from .routes import api, pages, practice, progress
 from .templating import STATIC_DIR
 
@@ -110,6 +111,11 @@ def create_app(
     app.state.practice = DatabasePracticeStore(db)
     app.state.clock = clock
     install_error_handlers(app)
+    # A request for a foreign host name or a cross-site write is refused before any route (or
+    # cache) sees it; the security headers, added after it and so wrapped around it, still apply.
+    app.add_middleware(
+        RequestGuardMiddleware, policy=HostPolicy.from_settings(config.allowed_hosts, config.host)
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
