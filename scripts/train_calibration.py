@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-folds", type=int, default=0, help="report K-fold CV first")
     parser.add_argument("--l2", type=float, default=L2, help="ridge penalty")
     parser.add_argument(
-        "--feature-sets", default="judge,embedding,lexical", help="comma-separated feature sets"
+        "--feature-sets", default="embedding,lexical", help="comma-separated feature sets"
     )
     parser.add_argument("--files", default=",".join(DEV_FILES), help="comma-separated files")
     parser.add_argument(
@@ -64,10 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         names = feature_names(feature_set)  # type: ignore[arg-type]
         grader: EngineGrader
         cache = None
-        if feature_set in ("embedding", "judge"):
+        if feature_set == "embedding":
             cache = CachedEmbedder(get_embedder(), args.embedding_cache)
-            evidence = "both" if feature_set == "judge" else "rules"
-            grader = EmbeddingGrader(cache, calibration=placeholder(names), evidence=evidence)
+            grader = EmbeddingGrader(cache, calibration=placeholder(names))
         else:
             grader = LexicalGrader(calibration=placeholder(names))
         rows, targets, weights = [], [], []

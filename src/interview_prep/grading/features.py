@@ -18,12 +18,10 @@ import numpy.typing as npt
 
 from .answers import AnswerView, view_answer
 from .embedders import Embedder, Vectors
-from .judge import JudgeModel
-from .judging import Judgement, judge_answer
 from .rubric import ReferenceView, Rubric
 from .text import has_negation
 
-FeatureSet = Literal["judge", "embedding", "lexical"]
+FeatureSet = Literal["embedding", "lexical"]
 Array = npt.NDArray[np.float64]
 
 LEXICAL_FEATURES: tuple[str, ...] = (
@@ -54,19 +52,9 @@ EMBEDDING_ONLY_FEATURES: tuple[str, ...] = (
 )
 
 
-JUDGE_FEATURES: tuple[str, ...] = (
-    "judge_cover_mean",
-    "judge_cover_min",
-    "judge_contradict_max",
-)
-"""What the judge says of an answer against the key points (derived ones without a rubric)."""
-
-
 def base_names(feature_set: FeatureSet) -> tuple[str, ...]:
     if feature_set == "lexical":
         return LEXICAL_FEATURES
-    if feature_set == "judge":
-        return EMBEDDING_ONLY_FEATURES + LEXICAL_FEATURES + JUDGE_FEATURES
     return EMBEDDING_ONLY_FEATURES + LEXICAL_FEATURES
 
 
@@ -156,25 +144,6 @@ def _embedding(rubric: Rubric, answer: AnswerView, reference: ReferenceView) -> 
     ]
 
 
-def judge_values(rubric: Rubric, judgement: Judgement, removed: list[tuple[int, int]]) -> Array:
-    """The judge's features: weighted mean and minimum coverage of the key points, and the
-    strongest contradiction of one; spans in ``removed`` (wrong claims) earn no coverage."""
-    if not rubric.key_points or not judgement.spans:
-        return np.zeros(len(JUDGE_FEATURES))
-    open_spans = np.array(
-        [not any(s.start < e and b < s.end for b, e in removed) for s in judgement.spans]
-    )
-    best = np.where(open_spans[None, :], judgement.point_covers, 0.0).max(axis=1)
-    weights = np.array([point.weight for point in rubric.key_points], dtype=np.float64)
-    return np.array(
-        [
-            float((best * weights).sum() / weights.sum()),
-            float(best.min()),
-            float(judgement.point_contradicts.max()),
-        ]
-    )
-
-
 def per_reference(
     rubric: Rubric, answer: AnswerView, feature_set: FeatureSet
 ) -> list[tuple[ReferenceView, Array]]:
@@ -182,17 +151,14 @@ def per_reference(
     rows = []
     for reference in rubric.references:
         values = _lexical(rubric, answer, reference)
-        if feature_set != "lexical":
+        if feature_set == "embedding":
             values = _embedding(rubric, answer, reference) + values
         rows.append((reference, np.asarray(values, dtype=np.float64)))
     return rows
 
 
 def base_features(rubric: Rubric, answer: AnswerView, feature_set: FeatureSet) -> Array:
-    """Each base feature at its best over the references (zeros if there is no reference);
-    the judge's features are added by :func:`feature_vector`."""
-    if feature_set == "judge":
-        feature_set = "embedding"
+    """Each base feature at its best over the references (zeros if there is no reference)."""
     rows = per_reference(rubric, answer, feature_set)
     if not rows:
         return np.zeros(len(base_names(feature_set)))
@@ -200,48 +166,30 @@ def base_features(rubric: Rubric, answer: AnswerView, feature_set: FeatureSet) -
     return result
 
 
-def baseline(
-    rubric: Rubric,
-    feature_set: FeatureSet,
-    embedder: Embedder | None,
-    judge: JudgeModel | None = None,
-) -> Array:
+def baseline(rubric: Rubric, feature_set: FeatureSet, embedder: Embedder | None) -> Array:
     """Base features of the question text graded as an answer to itself (cached on the rubric)."""
-    key = f"{feature_set}:{hash(rubric.key_points)}"
-    cached = rubric.baseline.get(key)
+    cached = rubric.baseline.get(feature_set)
     if cached is None:
         view = view_answer(
-            rubric.question.question, rubric.keys, embedder if feature_set != "lexical" else None
+            rubric.question.question, rubric.keys, embedder if feature_set == "embedding" else None
         )
         cached = base_features(rubric, view, feature_set)
-        if feature_set == "judge":
-            assert embedder is not None and judge is not None
-            judged = judge_answer(rubric, view, embedder, judge)
-            cached = np.concatenate([cached, judge_values(rubric, judged, [])])
-        rubric.baseline[key] = cached
+        rubric.baseline[feature_set] = cached
     return cached
 
 
 def feature_vector(
-    rubric: Rubric,
-    answer: AnswerView,
-    feature_set: FeatureSet,
-    embedder: Embedder | None,
-    *,
-    judge: JudgeModel | None = None,
-    judged: Array | None = None,
+    rubric: Rubric, answer: AnswerView, feature_set: FeatureSet, embedder: Embedder | None
 ) -> Array:
     """The calibration model's input: each base feature minus its baseline.
 
     Differences alone cross-validate better by question than raw values, or raw values and
     differences together (see benchmarks/README.md): the baseline absorbs what is peculiar to a
-    question. With the ``judge`` feature set, ``judged`` holds the answer's :func:`judge_values`.
+    question.
     """
-    values = base_features(rubric, answer, feature_set)
-    if feature_set == "judge":
-        assert judged is not None
-        values = np.concatenate([values, judged])
-    result: Array = values - baseline(rubric, feature_set, embedder, judge)
+    result: Array = base_features(rubric, answer, feature_set) - baseline(
+        rubric, feature_set, embedder
+    )
     return result
 
 
@@ -250,5 +198,5 @@ def best_reference(rubric: Rubric, answer: AnswerView, feature_set: FeatureSet) 
     rows = per_reference(rubric, answer, feature_set)
     if not rows:
         return 0
-    column = 2 if feature_set != "lexical" else 0
+    column = 2 if feature_set == "embedding" else 0
     return int(np.argmax([values[column] for _, values in rows]))

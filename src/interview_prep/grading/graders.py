@@ -100,6 +100,7 @@ class EmbeddingGrader(EngineGrader):
     """The full engine: sentence embeddings plus word overlap, calibrated."""
 
     name = "embedding"
+    feature_set: FeatureSet = "embedding"
 
     def __init__(
         self,
@@ -135,10 +136,6 @@ class EmbeddingGrader(EngineGrader):
                 self.notices = (*self.notices, f"Graded by the rules alone: {error.message}.")
                 self.evidence = "rules"
         return self._judge
-
-    @property
-    def feature_set(self) -> FeatureSet:  # type: ignore[override]
-        return "judge" if self.judge() is not None else "embedding"
 
     def load(self) -> None:
         """Load the model now rather than on the first answer (raises ModelUnavailableError)."""

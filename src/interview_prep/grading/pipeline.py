@@ -17,14 +17,7 @@ from ..domain import Question
 from .answers import AnswerView, view_answer, without
 from .calibration import CalibrationModel
 from .embedders import Embedder
-from .features import (
-    Array,
-    FeatureSet,
-    best_reference,
-    feature_names,
-    feature_vector,
-    judge_values,
-)
+from .features import Array, FeatureSet, best_reference, feature_names, feature_vector
 from .feedback import write_feedback
 from .judge import JudgeModel
 from .judging import judge_answer, judged_misconceptions, supports_judge
@@ -70,6 +63,8 @@ class Analysis:
     truncated: bool = False
     messages: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    judged: bool = False
+    """Whether the learned judge decided key points and wrong claims (else the rules alone)."""
 
     @property
     def empty(self) -> bool:
@@ -126,9 +121,7 @@ def analyse(
     """
     started = time.perf_counter()
     use_judge = judge is not None and supports_judge(embedder) and evidence != "rules"
-    feature_set: FeatureSet = (
-        "judge" if use_judge else "embedding" if embedder is not None else "lexical"
-    )
+    feature_set: FeatureSet = "embedding" if embedder is not None else "lexical"
     text, truncated, messages = truncate(answer or "", max_chars)
     rubric = rubrics.get(question, embedder)
     quick = question.expected is not None
@@ -157,13 +150,8 @@ def analyse(
     removed = wrong_parts(misconceptions)
     credited = without(view, removed, rubric.keys, embedder)
     features = None
-    judged_values = None
-    if judgement is not None:
-        judged_values = judge_values(graded_rubric, judgement, removed)
     if credited.sentences:
-        features = feature_vector(
-            graded_rubric, credited, feature_set, embedder, judge=judge, judged=judged_values
-        )
+        features = feature_vector(graded_rubric, credited, feature_set, embedder)
     if judgement is not None and judge is not None:
         key_points = assess_key_points_judged(
             graded_rubric, credited, judgement, judge.thresholds, removed,
@@ -185,6 +173,7 @@ def analyse(
     return Analysis(
         question, text, feature_set, graded_rubric, view, features, key_points, misconceptions,
         quickfire, structure, truncated, messages, (time.perf_counter() - started) * 1000,
+        judged=judgement is not None,
     )  # fmt: skip
 
 
@@ -237,7 +226,7 @@ def conclude(
     # An answer whose every sentence is a wrong claim has nothing left to earn credit.
     calibrated = model.predict_one(analysis.features) if analysis.features is not None else 0.0
     coverage = None if analysis.rubric.reference_only else coverage_score(analysis.key_points)
-    judged = analysis.feature_set == "judge"
+    judged = analysis.judged
     score = combine(
         calibrated,
         coverage=coverage,
