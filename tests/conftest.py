@@ -29,6 +29,23 @@ POSTGRES_USER = "app"
 # Starlette's test client calls the app as http://testserver: allow that one name, the way a
 # deployment names its own in this setting. Tests of the host guard pass their own settings.
 os.environ.setdefault("INTERVIEW_PREP_ALLOWED_HOSTS", "testserver")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash passwords with argon2id's smallest parameters: the real ones take most of a second
+    per hash on this class of machine. Tests marked ``real_password_hashing`` keep them."""
+    if request.node.get_closest_marker("real_password_hashing"):
+        return
+    from argon2 import PasswordHasher
+
+    from interview_prep.accounts import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    monkeypatch.setattr(passwords, "_HASHER", cheap)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("not a password anyone has"))
+
+
 _database_numbers = itertools.count(1)
 
 

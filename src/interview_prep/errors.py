@@ -62,3 +62,39 @@ class ConfigurationError(InterviewPrepError):
     status = 500
     code = "configuration"
     title = "Configuration problem"
+
+
+class LoginRequiredError(InterviewPrepError):
+    """A page or call that needs a logged-in user, from a visitor who has not logged in."""
+
+    status = 401
+    code = "login_required"
+    title = "Please log in"
+
+
+class LoginError(InterviewPrepError):
+    """A username and password that do not match an active account."""
+
+    status = 401
+    code = "login_failed"
+    title = "Login failed"
+
+
+class TooManyAttemptsError(InterviewPrepError):
+    """Too many failed logins for an account or from an address; try again later."""
+
+    status = 429
+    code = "too_many_attempts"
+    title = "Too many attempts"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class CsrfError(InterviewPrepError):
+    """A state-changing request without the page's CSRF token, or with another session's."""
+
+    status = 403
+    code = "csrf"
+    title = "This form has expired"

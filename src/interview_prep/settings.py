@@ -51,6 +51,12 @@ SETTINGS: tuple[Setting, ...] = (
         "any name, only behind a proxy that checks Host). Guards against DNS rebinding.",
     ),
     Setting("port", 8000, "Port the web server listens on."),
+    Setting(
+        "team",
+        False,
+        "Team mode: accounts with logins, each person's practice their own (see `interview-prep "
+        "users`). Needed to serve on an address other than loopback.",
+    ),
     Setting("workers", 1, "Number of web server processes."),
     Setting("max_import_mb", 50, "Largest bank file accepted for import, in megabytes."),
     Setting(

@@ -21,6 +21,7 @@ from interview_prep.practice.sessions import PracticeSession, SessionConfig
 from interview_prep.practice.store import InMemoryPracticeStore, PracticeStore
 from interview_prep.storage import import_bank, open_database
 from interview_prep.storage.practice import DatabasePracticeStore
+from interview_prep.storage.schema import UserRow
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 Q1, Q2 = QuestionRef("ml", "q1"), QuestionRef("ml", "q2")
@@ -51,6 +52,9 @@ def store(request: pytest.FixtureRequest) -> Iterator[PracticeStore]:
         ]
         bank = {"id": "ml", "title": "ML", "questions": questions}
         import_bank(db, validate_bank_data(bank, source="test"))
+        # Practice rows belong to users: the second user these tests use needs an account.
+        with db.session(write=True) as session:
+            session.add(UserRow(id="someone-else", username="someone-else", role="candidate"))
         yield DatabasePracticeStore(db)
     finally:
         db.close()

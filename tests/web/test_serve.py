@@ -34,13 +34,13 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def _wait_for_url(process: subprocess.Popen[str]) -> str:
+def _wait_for_url(process: subprocess.Popen[str], seconds: float = 20) -> str:
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"http://\S+/", line)
     assert match, line
     url = match.group(0)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             httpx.get(url, timeout=1)
@@ -88,3 +88,45 @@ def test_serve_reports_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None
         assert main(["serve", "--port", str(port)]) == 1
     error = " ".join(capsys.readouterr().err.split())
     assert f"cannot listen on 127.0.0.1:{port}" in error
+
+
+def test_a_non_loopback_address_needs_team_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INTERVIEW_PREP_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
+    assert main(["serve", "--host", "0.0.0.0", "--port", str(_free_port())]) == 1
+    error = " ".join(capsys.readouterr().err.split())
+    assert "0.0.0.0 is not a loopback address" in error and "--team" in error
+    # Team mode without an account to log in with would lock everyone out: refused too.
+    assert main(["serve", "--team", "--host", "0.0.0.0", "--port", str(_free_port())]) == 1
+    assert "users add" in " ".join(capsys.readouterr().err.split())
+
+
+def test_team_mode_with_two_workers_shares_logins(
+    tmp_path: Path, stop: list[subprocess.Popen[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERVIEW_PREP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("correct horse battery\n"))
+    assert main(["users", "add", "alice", "--password-stdin"]) == 0
+    port = _free_port()
+    process = _start(tmp_path, "--team", "--port", str(port), "--workers", "2")
+    stop.append(process)
+    url = _wait_for_url(process, seconds=90)  # two workers start slowly on a busy machine
+    with httpx.Client(base_url=url, timeout=10) as browser:
+        assert browser.get("/api/banks").status_code == 401
+        page = browser.get("/login").text
+        token = re.search(r'name="login_token" value="([^"]+)"', page)
+        assert token is not None
+        response = browser.post(
+            "/login",
+            data={
+                "username": "alice",
+                "password": "correct horse battery",
+                "login_token": token.group(1),
+            },
+        )
+        assert response.status_code == 303
+        # New connections land on either worker; each finds the session in the database.
+        for _ in range(8):
+            with httpx.Client(base_url=url, timeout=10, cookies=browser.cookies) as fresh:
+                assert fresh.get("/api/banks").status_code == 200

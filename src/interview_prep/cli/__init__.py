@@ -41,7 +41,7 @@ def configure(
 
 banks.register(app)
 
-for _module in ("grading", "serve", "practice"):
+for _module in ("grading", "serve", "practice", "users"):
     # Commands of parts that are optional at import time register themselves when present.
     try:
         _extension = __import__(f"{__name__}.{_module}", fromlist=["register"])

@@ -210,6 +210,45 @@ def db_upgrade() -> None:
     console.print(f"Database is at revision {escape(str(revision))}.")
 
 
+@db_app.command("backup")
+def db_backup(
+    file: Path = typer.Argument(..., help="Where to write the backup (gzip JSON lines)."),
+) -> None:
+    """Copy every table to one file, consistently, while the app may keep running."""
+    from ..storage.backup import backup
+
+    summary = backup(state.database(), file)
+    console.print(f"Backed up {summary.total} rows to {escape(str(file))}.")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A file from db backup."),
+    yes: bool = typer.Option(False, "--yes", help="Replace the data without asking."),
+) -> None:
+    """Replace everything in the database with a backup, in one transaction."""
+    from ..storage.backup import restore
+
+    if not yes:
+        typer.confirm("This replaces everything in the database. Go on?", abort=True)
+    summary = restore(state.database(), file)
+    console.print(f"Restored {summary.total} rows from {escape(str(file))}.")
+
+
+@db_app.command("check")
+def db_check() -> int:
+    """Run the integrity checks (as Anki's "Check database"); exit 1 if anything is wrong."""
+    from ..storage.backup import check
+
+    problems = check(state.database())
+    for problem in problems:
+        console.print(f"[red]Problem:[/] {escape(problem)}")
+    if problems:
+        return 1
+    console.print("The database is consistent.")
+    return 0
+
+
 def register(app: typer.Typer) -> None:
     app.command()(banks)
     app.command()(questions)

@@ -37,6 +37,18 @@ def _check_free(host: str, port: int) -> None:
             ) from None
 
 
+def _check_mode(host: str, team: bool) -> None:
+    """Refuse to serve everyone's practice without logins to anyone who can reach the address."""
+    from ..web.request_guard import is_loopback
+
+    if team or is_loopback(host.strip("[]")):
+        return
+    raise ConfigurationError(
+        f"{host} is not a loopback address: anyone who reaches it would share one user's "
+        "practice. Serve it in team mode (--team), with accounts from `interview-prep users add`"
+    )
+
+
 def serve(
     host: str | None = typer.Option(
         None, "--host", help="Address to bind to (env INTERVIEW_PREP_HOST; default 127.0.0.1)."
@@ -47,16 +59,29 @@ def serve(
     workers: int | None = typer.Option(
         None, "--workers", "-w", min=1, help="Server processes (env INTERVIEW_PREP_WORKERS)."
     ),
+    team: bool | None = typer.Option(
+        None,
+        "--team/--single-user",
+        help="Accounts with logins, each person's practice their own (env INTERVIEW_PREP_TEAM).",
+    ),
 ) -> None:
     """Start the web app and print its address. It binds to loopback unless told otherwise."""
     import uvicorn
 
-    config = state.config(host=host, port=port, workers=workers)
+    config = state.config(host=host, port=port, workers=workers, team=team)
+    _check_mode(config.host, config.team)
     _check_free(config.host, config.port)
     # Migrate and load the bundled banks once, here, so that workers never race to do it.
     database = state.database()
-    # Worker processes read their settings from the environment: pass on the resolved database.
+    if config.team:
+        from ..storage.accounts import DatabaseAccountStore
+        from ..web.app import NO_ACCOUNTS
+
+        if DatabaseAccountStore(database).active_login_count() == 0:
+            raise ConfigurationError(NO_ACCOUNTS)
+    # Worker processes read their settings from the environment: pass on the resolved ones.
     os.environ[ENV_PREFIX + "DATABASE_URL"] = config.resolved_database_url
+    os.environ[ENV_PREFIX + "TEAM"] = "1" if config.team else "0"
     url = f"http://{_display_host(config.host)}:{config.port}/"
     console.print(f"Interview Prep is running at [bold]{escape(url)}[/] (Ctrl+C to stop)")
     if config.workers > 1:

@@ -160,6 +160,12 @@ class QuestionTagRow(Base):
 # would silently adopt another bank's history.
 
 
+def _user_key() -> ForeignKey:
+    # Users are disabled, never deleted, so a user's history cannot vanish with an account:
+    # the key refuses a delete rather than cascading it.
+    return ForeignKey("users.id")
+
+
 def _question_key() -> tuple[ForeignKeyConstraint, Index]:
     """The foreign key to the question, and the index its cascade needs to find the rows."""
     return (
@@ -184,7 +190,7 @@ class AttemptRow(Base):
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     """Made by the caller (the session item's attempt id), so a retry cannot save it twice."""
-    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    user_id: Mapped[str] = mapped_column(_user_key())
     bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     category: Mapped[str] = mapped_column(String(100))
@@ -205,7 +211,7 @@ class CardStateRow(Base):
     __tablename__ = "card_states"
     __table_args__ = (*_question_key(), Index(None, "user_id", "due"))
 
-    user_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    user_id: Mapped[str] = mapped_column(_user_key(), primary_key=True)
     bank_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     card: Mapped[dict[str, Any]]
@@ -228,7 +234,7 @@ class ReviewLogRow(Base):
     """Insertion order, which breaks ties between reviews made in the same instant."""
     id: Mapped[str] = mapped_column(String(ID_LENGTH))
     """The entry's own id; unique, so a repeated request cannot log one review twice."""
-    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    user_id: Mapped[str] = mapped_column(_user_key())
     bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     card_id: Mapped[int] = mapped_column(BigInteger)
@@ -248,9 +254,66 @@ class PracticeSessionRow(Base):
     __tablename__ = "practice_sessions"
     __table_args__ = (Index(None, "user_id", "finished", "created_at"),)
 
-    user_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    user_id: Mapped[str] = mapped_column(_user_key(), primary_key=True)
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished: Mapped[bool] = mapped_column(default=False)
+
+
+# Accounts (read and written by :mod:`.accounts`). Secrets are never stored: sessions and API
+# tokens are kept as the SHA-256 of the random token the browser or script holds, so a copy of
+# the database does not let anyone in; passwords as argon2id hashes.
+
+
+class UserRow(Base):
+    """An account; ``local`` is the single-user mode's user, who owns the history made before
+    accounts existed and cannot log in (no password)."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('candidate', 'coach', 'admin')", name="role"),)
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebSessionRow(Base):
+    """A logged-in browser: the cookie's token hashed, its CSRF token, and when it expires."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class ApiTokenRow(Base):
+    """A user's token for scripts, sent in the ``Authorization`` header."""
+
+    __tablename__ = "api_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+
+
+class LoginFailureRow(Base):
+    """One failed login, counted against its account and its address (see accounts/throttle)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index(None, "key", "failed_at"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    failed_at: Mapped[datetime]

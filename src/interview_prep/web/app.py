@@ -14,14 +14,16 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..errors import ConfigurationError
 from ..practice.clock import Clock, utc_now
 from ..settings import Config, load_config
+from ..storage.accounts import DatabaseAccountStore
 from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
 from .cache import BankCatalog, CurrentQuestions, PageCache
 from .errors import install_error_handlers
 from .request_guard import HostPolicy, RequestGuardMiddleware
-from .routes import api, pages, practice, progress
+from .routes import account, api, pages, practice, progress
 from .templating import STATIC_DIR
 
 # Everything the pages use is served by the app itself; nothing inline, nothing from elsewhere.
@@ -36,6 +38,10 @@ _SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
+NO_ACCOUNTS = (
+    "team mode needs an account to log in with: add one with "
+    "`interview-prep users add NAME --role admin`"
+)
 _IMMUTABLE = (b"cache-control", b"public, max-age=31536000, immutable")
 
 
@@ -79,7 +85,8 @@ def create_app(
         The ASGI app.
 
     Raises:
-        ConfigurationError: the configured database cannot be opened.
+        ConfigurationError: the configured database cannot be opened, or team mode is on and
+            no account can log in.
     """
     config = config or load_config()
     owned = database is None
@@ -101,6 +108,7 @@ def create_app(
         description="Question banks, search and grading of a self-hosted interview-practice app.",
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by pages.openapi_json, behind its permission like every route
         lifespan=lifespan,
     )
     app.state.db = db
@@ -109,7 +117,12 @@ def create_app(
     app.state.pages = PageCache()
     app.state.questions = CurrentQuestions(db, app.state.banks)
     app.state.practice = DatabasePracticeStore(db)
+    app.state.accounts = DatabaseAccountStore(db)
     app.state.clock = clock
+    if config.team and app.state.accounts.active_login_count() == 0:
+        if owned:
+            db.close()
+        raise ConfigurationError(NO_ACCOUNTS)
     install_error_handlers(app)
     # A request for a foreign host name or a cross-site write is refused before any route (or
     # cache) sees it; the security headers, added after it and so wrapped around it, still apply.
@@ -121,5 +134,6 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(practice.router)
     app.include_router(progress.router)
+    app.include_router(account.router)
     app.include_router(api.router)
     return app

@@ -10,15 +10,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import InterviewPrepError, InvalidInputError
+from ..errors import (
+    InterviewPrepError,
+    InvalidInputError,
+    LoginRequiredError,
+    TooManyAttemptsError,
+)
 from .templating import render_text
 
 logger = logging.getLogger("interview_prep.web")
@@ -103,7 +109,18 @@ def validation_message(errors: Sequence[Any]) -> str:
 
 async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, InterviewPrepError)
-    return error_response(request.url.path, exc.status, exc.code, exc.title, exc.message)
+    path = request.url.path
+    if isinstance(exc, LoginRequiredError) and not wants_json(path):
+        # A person is sent to log in and brought back; a script gets the 401.
+        target = path + (f"?{request.url.query}" if request.url.query else "")
+        back = "" if request.method != "GET" or target == "/" else f"?next={quote(target)}"
+        return RedirectResponse(f"/login{back}", status_code=303)
+    response = error_response(path, exc.status, exc.code, exc.title, exc.message)
+    if isinstance(exc, TooManyAttemptsError):
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    if isinstance(exc, LoginRequiredError):
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -41,6 +41,7 @@ from ..settings import Config
 from ..storage import repository
 from ..storage.database import Database
 from ..storage.records import BankSummary, QuestionRecord
+from .auth import actor_of
 from .cache import QuestionSet
 from .localtime import visitor_zone
 
@@ -69,6 +70,7 @@ class PracticeContext:
 
     @classmethod
     def of(cls, request: Request) -> PracticeContext:
+        """The context of a request whose route has checked its permission (web/auth.py)."""
         state = request.app.state
         return cls(
             db=state.db,
@@ -78,6 +80,7 @@ class PracticeContext:
             zone=visitor_zone(request),
             banks=state.banks.all(),
             questions=state.questions.get(),
+            user_id=actor_of(request).user_id,
         )
 
     @property

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment, PackageLoader, pass_context
 from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -124,6 +124,16 @@ def doc_html(text: str) -> Markup:
     return html
 
 
+@pass_context
+def csrf_field(context: Mapping[str, Any]) -> Markup:
+    """The hidden CSRF field a form needs in team mode (nothing in single-user mode)."""
+    visitor = context.get("visitor")
+    token = getattr(visitor, "csrf_token", None)
+    if not token:
+        return Markup()
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
+
+
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     word = singular if count == 1 else (plural or singular + "s")
     return f"{count} {word}"
@@ -146,6 +156,7 @@ def environment() -> Environment:
         question_url=question_url,
         question_anchor=question_anchor,
         category_anchor=category_anchor,
+        csrf_field=csrf_field,
     )
     env.filters.update(
         answer_html=answer_html,
@@ -161,6 +172,11 @@ def render_text(name: str, context: Mapping[str, Any]) -> str:
     return environment().get_template(name).render(context)
 
 
+def shared_context(request: Request) -> dict[str, Any]:
+    """What a page cached for every visitor may show: the app's mode, nobody's own data."""
+    return {"team_mode": bool(request.app.state.config.team)}
+
+
 def render(
     request: Request,
     name: str,
@@ -170,5 +186,7 @@ def render(
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """Render a template to an HTML response; ``request`` is available to every template."""
-    html = render_text(name, {"request": request, **(context or {})})
+    visitor = getattr(request.state, "visitor", None)
+    context = {"request": request, "visitor": visitor, **shared_context(request), **(context or {})}
+    html = render_text(name, context)
     return HTMLResponse(html, status_code=status_code, headers=headers)

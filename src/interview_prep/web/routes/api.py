@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...accounts.permissions import Action
 from ...domain.questions import Difficulty
 from ...storage import repository
 from ...storage.records import BankSummary, QuestionRecord
+from ..auth import requires
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -26,6 +28,7 @@ ErrorBody = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown bank or question", **ErrorBody}
 }
+READ = [Depends(requires(Action.VIEW_BANKS))]
 
 BankParam = Annotated[str | None, Query(description="Only questions of this bank (its id).")]
 CategoryParam = Annotated[str | None, Query(description="Only questions of this category.")]
@@ -43,19 +46,19 @@ def _question(record: QuestionRecord) -> dict[str, Any]:
     return {**record.to_dict(), "url": f"/questions/{record.bank_id}/{record.question.id}"}
 
 
-@router.get("/banks", summary="List the banks")
+@router.get("/banks", summary="List the banks", dependencies=READ)
 def list_banks(request: Request) -> dict[str, Any]:
     """Every bank with its question count, categories (with counts, in display order) and tags."""
     return {"banks": [_bank(summary) for summary in request.app.state.banks.all()]}
 
 
-@router.get("/banks/{bank_id}", summary="One bank", responses=NOT_FOUND)
+@router.get("/banks/{bank_id}", summary="One bank", responses=NOT_FOUND, dependencies=READ)
 def get_bank(request: Request, bank_id: str) -> dict[str, Any]:
     """A bank's details, without its questions (list them with `/api/questions?bank=ID`)."""
     return _bank(request.app.state.banks.get(bank_id))
 
 
-@router.get("/questions", summary="List questions", responses=NOT_FOUND)
+@router.get("/questions", summary="List questions", responses=NOT_FOUND, dependencies=READ)
 def list_questions(
     request: Request,
     bank: BankParam = None,
@@ -88,7 +91,9 @@ def list_questions(
     }
 
 
-@router.get("/questions/{question_id:path}", summary="One question", responses=NOT_FOUND)
+@router.get(
+    "/questions/{question_id:path}", summary="One question", responses=NOT_FOUND, dependencies=READ
+)
 def get_question(
     request: Request,
     question_id: str,
@@ -101,7 +106,7 @@ def get_question(
     return {**_question(record), "retired": record.retired}
 
 
-@router.get("/search", summary="Search questions", responses=NOT_FOUND)
+@router.get("/search", summary="Search questions", responses=NOT_FOUND, dependencies=READ)
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to look for.")],
@@ -158,7 +163,12 @@ class GradeRequest(BaseModel):
     bank: str | None = Field(default=None, description="The question's bank, if ambiguous.")
 
 
-@router.post("/grade", summary="Grade an answer", responses=NOT_FOUND)
+@router.post(
+    "/grade",
+    summary="Grade an answer",
+    responses=NOT_FOUND,
+    dependencies=[Depends(requires(Action.GRADE))],
+)
 def grade_answer(request: Request, payload: GradeRequest) -> dict[str, Any]:
     """Grade an answer against the question's key points, misconceptions and expected answer.
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from ...practice.attempts import LOCAL_USER_ID
+from ...accounts.permissions import Action
 from ...storage import repository
 from ..api_docs import endpoints
+from ..auth import actor_of, requires
 from ..localtime import visitor_zone
 from ..practice_views import question_practice
 from ..study import Filters, bank_view, question_view
-from ..templating import STATIC_DIR, bank_url, render, render_text
+from ..templating import STATIC_DIR, bank_url, render, render_text, shared_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,14 +27,18 @@ def _is_htmx(request: Request) -> bool:
     )
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[Depends(requires(Action.VIEW_BANKS))])
 def home(request: Request) -> Response:
     """Every bank, with its question count, categories and description."""
     banks = request.app.state.banks.all()
     return render(request, "home.html", {"banks": banks, "active_nav": "banks"})
 
 
-@router.get("/banks/{bank_id}", response_class=HTMLResponse)
+@router.get(
+    "/banks/{bank_id}",
+    response_class=HTMLResponse,
+    dependencies=[Depends(requires(Action.VIEW_BANKS))],
+)
 def bank_page(
     request: Request,
     bank_id: str,
@@ -58,7 +63,9 @@ def bank_page(
             "active_nav": "banks",
             "oob": fragment,
         }
-        return render_text("_results.html" if fragment else "bank.html", context)
+        return render_text(
+            "_results.html" if fragment else "bank.html", {**context, **shared_context(request)}
+        )
 
     if filters.q:
         # Search text is open-ended; caching it would only fill the cache.
@@ -71,7 +78,11 @@ def bank_page(
     return HTMLResponse(html, headers=headers)
 
 
-@router.get("/questions/{question_id:path}", response_class=HTMLResponse)
+@router.get(
+    "/questions/{question_id:path}",
+    response_class=HTMLResponse,
+    dependencies=[Depends(requires(Action.VIEW_BANKS))],
+)
 def question_page(request: Request, question_id: str, bank: str | None = None) -> Response:
     """One question: model answer, key points, misconceptions, errata, links and neighbours,
     and the visitor's attempts at it.
@@ -82,11 +93,14 @@ def question_page(request: Request, question_id: str, bank: str | None = None) -
     record = repository.get_question(db, question_id, bank=bank or None)
     summary = request.app.state.banks.get(record.bank_id)
     practice = question_practice(
-        request.app.state.practice, LOCAL_USER_ID, record, visitor_zone(request)
+        request.app.state.practice, actor_of(request).user_id, record, visitor_zone(request)
     )
 
     def page() -> str:
-        return render_text("question.html", {**question_view(db, record, summary), **practice})
+        return render_text(
+            "question.html",
+            {**question_view(db, record, summary), **practice, **shared_context(request)},
+        )
 
     if practice["attempts"]:
         # The visitor's own history changes with every answer: not for the shared cache.
@@ -95,13 +109,22 @@ def question_page(request: Request, question_id: str, bank: str | None = None) -
     return HTMLResponse(html)
 
 
-@router.get("/favicon.ico")
+@router.get("/favicon.ico", dependencies=[Depends(requires(Action.VIEW_PUBLIC))])
 def favicon() -> Response:
     """Browsers ask for this path whatever the page says (JSON responses have no <head>)."""
     return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
-@router.get("/docs", response_class=HTMLResponse)
+@router.get("/openapi.json", dependencies=[Depends(requires(Action.VIEW_PUBLIC))])
+def openapi_json(request: Request) -> dict[str, Any]:
+    """The API's OpenAPI description (it describes the API; it holds no one's data)."""
+    spec: dict[str, Any] = request.app.openapi()
+    return spec
+
+
+@router.get(
+    "/docs", response_class=HTMLResponse, dependencies=[Depends(requires(Action.VIEW_PUBLIC))]
+)
 def api_docs(request: Request) -> Response:
     """The JSON API's reference, rendered from its OpenAPI description (no CDN needed)."""
     spec = request.app.openapi()

@@ -14,8 +14,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from ...accounts.permissions import Action
 from ...errors import InvalidInputError
 from .. import practice, practice_setup
+from ..auth import requires
 from ..practice import PracticeContext, StepKind, session_url
 from ..practice_setup import SetupForm
 from ..practice_views import feedback_view, question_view, setup_view, summary_view
@@ -32,7 +34,10 @@ def same_origin(request: Request) -> None:
         raise HTTPException(403, "This form can only be sent from the app's own pages.")
 
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
+router = APIRouter(
+    include_in_schema=False,
+    dependencies=[Depends(same_origin), Depends(requires(Action.PRACTISE))],
+)
 
 # Session pages change with every answer: never serve one from a cache or the back button.
 NO_STORE = {"Cache-Control": "no-store"}

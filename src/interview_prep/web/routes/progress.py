@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse, Response
 
+from ...accounts.permissions import Action
 from ...practice.history import HistoryFormat
+from ..auth import requires
 from ..practice import PracticeContext
 from ..progress import dashboard_view, export, history_view
 from ..templating import render
 
-router = APIRouter(include_in_schema=False)
+# One's own progress: a coach sees a cohort's on the cohort pages instead.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(requires(Action.VIEW_PROGRESS))])
 NO_STORE = {"Cache-Control": "no-store"}
 
 

@@ -73,6 +73,8 @@
       var data = new FormData();
       data.append("index", form.elements.index.value);
       data.append("answer", textarea.value);
+      // Team mode: the page's CSRF token (sendBeacon cannot send it as a header).
+      if (form.elements.csrf_token) data.append("csrf_token", form.elements.csrf_token.value);
       return data;
     }
 

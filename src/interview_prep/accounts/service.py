@@ -1,0 +1,135 @@
+"""Account operations that the CLI and the web app share: add, disable, reset, log in.
+
+Each function takes the account store (``interview_prep.storage.accounts.DatabaseAccountStore``)
+and does one step. Logging in checks the throttle before the password, so that a guesser who
+has used up the limit learns nothing more, not even from a right guess.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ..errors import InvalidInputError, LoginError, NotFoundError, TooManyAttemptsError
+from . import passwords, throttle
+from .users import Role, User, check_display_name, check_password, normalise_username
+
+if TYPE_CHECKING:
+    from ..storage.accounts import DatabaseAccountStore
+
+WRONG_LOGIN = "Wrong username or password."
+
+
+def add_user(
+    store: DatabaseAccountStore,
+    username: str,
+    password: str | None,
+    now: datetime,
+    *,
+    role: Role = Role.CANDIDATE,
+    display_name: str = "",
+) -> User:
+    """Create an account.
+
+    Args:
+        password: the first password; ``None`` makes an account that cannot log in until its
+            password is set (``users reset-password``).
+
+    Raises:
+        InvalidInputError: the username, name or password cannot be used.
+        ConflictError: the username is taken.
+    """
+    name = normalise_username(username)
+    if password is not None:
+        check_password(password)
+    hashed = passwords.hash_password(password) if password is not None else None
+    return store.add_user(name, hashed, role, check_display_name(display_name), now)
+
+
+def find_user(store: DatabaseAccountStore, username: str) -> User:
+    """An account by username.
+
+    Raises:
+        NotFoundError: no account has this username.
+    """
+    user = store.user_by_username(username.strip().lower())
+    if user is None:
+        raise NotFoundError(f"no user {username!r}")
+    return user
+
+
+def reset_password(store: DatabaseAccountStore, username: str, password: str) -> User:
+    """Set a new password; the account's browser sessions end.
+
+    Raises:
+        NotFoundError: no such user.
+        InvalidInputError: the password cannot be used.
+    """
+    user = find_user(store, username)
+    check_password(password)
+    store.set_password_hash(user.id, passwords.hash_password(password))
+    return user
+
+
+def set_disabled(store: DatabaseAccountStore, username: str, disabled: bool = True) -> User:
+    """Disable an account (its sessions and tokens end at once), or enable it again.
+
+    Raises:
+        NotFoundError: no such user.
+    """
+    user = find_user(store, username)
+    store.set_disabled(user.id, disabled)
+    return user
+
+
+def log_in(
+    store: DatabaseAccountStore, username: str, password: str, address: str, now: datetime
+) -> tuple[User, str]:
+    """Check a username and password and start a browser session.
+
+    Args:
+        address: the client's address, for the per-address limit.
+
+    Returns:
+        The user and the new session's token (for the cookie).
+
+    Raises:
+        TooManyAttemptsError: too many recent failures for this account or from this address.
+        LoginError: the username and password do not match an enabled account (the message
+            does not say which).
+    """
+    name = username.strip().lower()[:64]
+    keys = [throttle.account_key(name), throttle.address_key(address)]
+    wait = throttle.retry_after(store.failures(keys, now), now)
+    if wait is not None:
+        minutes = math.ceil(wait.total_seconds() / 60)
+        raise TooManyAttemptsError(
+            f"Too many failed logins. Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+            retry_after_seconds=math.ceil(wait.total_seconds()),
+        )
+    user = store.user_by_username(name)
+    stored = store.password_hash(user.id) if user is not None else None
+    if len(password) > 1024 or not passwords.verify_password(stored, password):
+        store.record_failure(keys, now)
+        raise LoginError(WRONG_LOGIN)
+    assert user is not None and stored is not None
+    if user.disabled:
+        store.record_failure(keys, now)
+        raise LoginError(WRONG_LOGIN)
+    store.clear_failures(keys[0])
+    if passwords.needs_rehash(stored):
+        store.set_password_hash(user.id, passwords.hash_password(password), end_sessions=False)
+    return user, store.create_session(user.id, now)
+
+
+def check_token_name(name: str) -> str:
+    """An API token's label, trimmed.
+
+    Raises:
+        InvalidInputError: empty or longer than 100 characters.
+    """
+    label = " ".join(name.split())
+    if not 1 <= len(label) <= 100:
+        raise InvalidInputError("give the token a name of 1 to 100 characters")
+    return label
