@@ -286,7 +286,10 @@ def main(argv: list[str] | None = None) -> int:
             progress.advance(task, len(chunk))
         print(f"encoded {len(texts)} texts in {time.perf_counter() - started:.0f} s")
 
-        thresholds = {"covers": 0.5, "partly": 0.3, "contradicts": 0.6, "states_claim": 0.6}
+        # Without --folds the thresholds are set before any measurement: more than even odds to
+        # give credit, and a wrong claim or contradiction only when the judge is nearly sure,
+        # since a false accusation costs a candidate more than a missed one.
+        thresholds = {"covers": 0.5, "partly": 0.3, "contradicts": 0.9, "states_claim": 0.75}
         cv: dict[str, object] = {}
         if args.folds > 1:
             questions = sorted({p.question_id for p in pairs})

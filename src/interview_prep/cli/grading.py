@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -194,9 +195,21 @@ def eval_(
             raise InvalidInputError(
                 f"--by-question-cv {by_question_cv}: the file has only {len(groups)} questions"
             )
-        report = cross_validate(items, engine, by_question_cv, question_for, keep_results=keep)
-    else:
-        report = evaluate(items, engine, question_for, keep_results=keep)
+    from rich.progress import Progress
+
+    # On stderr, so that --json output stays clean; rich hides it when stderr is not a terminal.
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"grading {len(items):,} answers", total=len(items))
+
+        def advance(done: int) -> None:
+            bar.update(task, completed=done)
+
+        if by_question_cv:
+            report = cross_validate(
+                items, engine, by_question_cv, question_for, keep_results=keep, progress=advance
+            )
+        else:
+            report = evaluate(items, engine, question_for, keep_results=keep, progress=advance)
     if per_answer is not None:
         with per_answer.open("w", encoding="utf-8") as out:
             for row in report.results:

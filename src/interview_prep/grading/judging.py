@@ -172,8 +172,8 @@ def judged_misconceptions(
     """
     if rubric.reference_only or not judgement.spans:
         return []
-    states = thresholds.get("states_claim", 0.6)
-    contradiction = thresholds.get("contradicts", 0.7)
+    states = thresholds.get("states_claim", 0.75)
+    contradiction = thresholds.get("contradicts", 0.9)
     findings: list[MisconceptionFinding] = []
     used: set[int] = set()
 
@@ -213,6 +213,8 @@ def judged_misconceptions(
         if (
             row[best] >= contradiction
             and row[best] > judgement.point_covers[index, best]
+            # An answer that says the point rightly elsewhere is not taken to deny it here.
+            and float(judgement.point_covers[index].max()) < thresholds.get("covers", 0.5)
             and judgement.sentence_of[best] not in used
         ):
             detail = f"the judge reads this as contradicting the key point (p={row[best]:.2f})"
