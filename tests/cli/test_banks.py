@@ -145,3 +145,16 @@ def test_db_upgrade(cli):
     status, out, _ = cli("db", "upgrade")
     assert status == 0
     assert "revision" in out
+
+
+def test_a_missing_argument_is_a_usage_error_not_a_traceback(cli):
+    status, _, err = cli("show")
+    assert status == 2
+    assert "Missing argument 'ID'" in err
+    assert "Traceback" not in err
+
+
+def test_an_unknown_command_is_a_usage_error(cli):
+    status, _, err = cli("no-such-command")
+    assert status == 2
+    assert "No such command" in err

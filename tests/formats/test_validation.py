@@ -108,3 +108,18 @@ def test_erratum_key_point_out_of_range():
     data["questions"][0]["errata"][0]["key_point"] = 3
     with pytest.raises(BankFormatError, match=r"errata\[0\]\.key_point: 3 is past the last"):
         validate_bank_data(data)
+
+
+def test_a_shipped_bank_skips_the_schema_but_not_the_rules():
+    data = {
+        "id": "b",
+        "title": "B",
+        "questions": [
+            {"id": "q", "category": "C", "question": "Q?", "answer": "A.", "related": ["x"]}
+        ],
+    }
+    with pytest.raises(BankFormatError, match="no question 'x'"):
+        validate_bank_data(data, "shipped.yaml", check_schema=False)
+    del data["questions"][0]["answer"], data["questions"][0]["related"]
+    with pytest.raises(BankFormatError, match="shipped.yaml: does not follow the bank format"):
+        validate_bank_data(data, "shipped.yaml", check_schema=False)

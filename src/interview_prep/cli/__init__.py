@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 
 from ..errors import InterviewPrepError
@@ -59,12 +58,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InterviewPrepError as error:
         err_console.print(f"[bold red]Error:[/] {error.message}", highlight=False, markup=True)
         return 1
-    except click.exceptions.Abort:
+    except typer.Abort:
         err_console.print("Aborted.")
         return 130
-    except click.ClickException as error:
-        error.show()
-        return error.exit_code
+    except typer.TyperException as error:
+        # Typer carries its own copy of click: usage errors (a missing argument, an unknown
+        # command) are its exceptions, not click's, and each knows how to show itself.
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"Error: {error.format_message()}", highlight=False, markup=False)
+        return int(error.exit_code)
     finally:
         state.close()
     return result if isinstance(result, int) else 0

@@ -168,7 +168,8 @@ def sync_bundled_banks(
         from ..formats import read_bank_bytes  # only when a file has to be read
 
         sources = [
-            _Source(read_bank_bytes(data, path.name), digest) for path, data, digest in unread
+            _Source(read_bank_bytes(data, path.name, shipped=True), digest)
+            for path, data, digest in unread
         ]
         for (_, _, digest), change in zip(unread, _sync(db, sources), strict=True):
             changes[digest] = change

@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Text, cast, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +34,18 @@ from .schema import (
     ReviewLogRow,
     utcnow,
 )
+
+
+def _upsert_insert(dialect: str) -> Any:
+    """The dialect's ``insert`` that knows ``ON CONFLICT``. Imported on use: loading the
+    PostgreSQL dialect pulls in its asyncpg module too, a cost every CLI start would pay."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.insert
 
 
 class DatabasePracticeStore:
@@ -135,7 +146,7 @@ class DatabasePracticeStore:
     ) -> None:
         # An upsert, not read-then-write: two processes rating a new question at once would
         # otherwise both insert it on PostgreSQL, where a write session does not exclude others.
-        insert = sqlite.insert if self.db.dialect == "sqlite" else postgresql.insert
+        insert = _upsert_insert(self.db.dialect)
         statement = insert(CardStateRow).values(
             user_id=user_id,
             bank_id=question.bank_id,
@@ -182,7 +193,7 @@ class DatabasePracticeStore:
 
     def save_session(self, session: PracticeSession) -> None:
         """Insert or replace a session under its user and id."""
-        insert = sqlite.insert if self.db.dialect == "sqlite" else postgresql.insert
+        insert = _upsert_insert(self.db.dialect)
         statement = insert(PracticeSessionRow).values(
             user_id=session.user_id,
             id=session.id,
