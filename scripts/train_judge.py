@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     random.seed(args.seed)
     np.random.seed(args.seed)
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # the two cores are shared with the encoder and everything else
 
     banks = [load_bank_file(path) for path in bundled_bank_files()]
     pairs = bank_pairs(banks, seed=args.seed)

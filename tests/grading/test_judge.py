@@ -86,3 +86,21 @@ def test_metadata_records_how_it_was_trained():
     meta = json.loads(meta_path().read_text("utf-8"))
     assert meta["trained_with"].startswith("python scripts/train_judge.py")
     assert meta["pairs"] > 0
+
+
+def test_the_judge_grader_shows_a_span_of_the_answer_as_evidence():
+    from interview_prep.formats.files import load_bank_file
+    from interview_prep.grading import service
+    from interview_prep.storage.bundled import bundled_bank_files
+
+    bank = load_bank_file(bundled_bank_files()[0])
+    question = bank.question("l1-vs-l2-regularization")
+    answer = (
+        "The absolute-value penalty pushes some weights all the way to zero, so it also picks "
+        "features. The squared penalty only makes every weight smaller."
+    )
+    result = service.grade(question, answer, grader_name="judge")
+    assert result.grader == "judge"
+    for point in result.key_points:
+        if point.evidence is not None:
+            assert answer[point.evidence.start : point.evidence.end] == point.evidence.text

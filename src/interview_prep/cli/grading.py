@@ -79,7 +79,7 @@ def grade(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     grader: str | None = typer.Option(
-        None, "--grader", help="auto, embedding or lexical (env INTERVIEW_PREP_GRADER)."
+        None, "--grader", help="auto, embedding, judge or lexical (env INTERVIEW_PREP_GRADER)."
     ),
     audio: Path | None = typer.Option(
         None,

@@ -47,7 +47,7 @@ class EngineGrader:
         *,
         calibration: CalibrationModel | None = None,
         notices: tuple[str, ...] = (),
-        evidence: Evidence = "both",
+        evidence: Evidence = "rules",
     ) -> None:
         self._calibration = calibration
         self.rubrics = RubricCache()
@@ -108,7 +108,7 @@ class EmbeddingGrader(EngineGrader):
         *,
         calibration: CalibrationModel | None = None,
         notices: tuple[str, ...] = (),
-        evidence: Evidence = "both",
+        evidence: Evidence = "rules",
         judge: JudgeModel | None = None,
     ) -> None:
         super().__init__(calibration=calibration, notices=notices, evidence=evidence)

@@ -101,7 +101,7 @@ def _rubric_for_answer(rubric: Rubric, view: AnswerView, feature_set: FeatureSet
 
 Evidence = Literal["both", "judge", "rules"]
 """How key points and wrong claims are found: the learned judge, the hand-written rules
-(signals, swapped terms, negations, numbers, cosine thresholds), or both (the default)."""
+(signals, swapped terms, negations, numbers, cosine thresholds; the default), or both."""
 
 
 def analyse(
@@ -112,7 +112,7 @@ def analyse(
     rubrics: RubricCache,
     max_chars: int = 20000,
     judge: JudgeModel | None = None,
-    evidence: Evidence = "both",
+    evidence: Evidence = "rules",
 ) -> Analysis:
     """Analyse ``answer`` to ``question``: features, key points, misconceptions, checks, shape.
 
