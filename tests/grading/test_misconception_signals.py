@@ -54,6 +54,9 @@ ERRATA_FINDINGS = {
 
 BANK: Bank = load_bank_file(BANK_FILE)
 WITH_MISCONCEPTIONS = [q for q in BANK.questions if q.misconceptions]
+# Misconceptions authored with rewordings but no signals are left to the learned judge; the
+# signal rules are held to the ones that have signals.
+WITH_SIGNALS = [q for q in WITH_MISCONCEPTIONS if any(m.signals for m in q.misconceptions)]
 
 
 @cache
@@ -72,13 +75,14 @@ def stated(question: Question, text: str) -> list[MisconceptionFinding]:
 def _misconceptions() -> list[Any]:
     return [
         pytest.param(question, number, id=f"{question.id}-{number}")
-        for question in WITH_MISCONCEPTIONS
-        for number in range(len(question.misconceptions))
+        for question in WITH_SIGNALS
+        for number, item in enumerate(question.misconceptions)
+        if item.signals
     ]
 
 
 def test_every_misconception_has_one_paraphrase():
-    expected = sorted((q.id, m.claim) for q in WITH_MISCONCEPTIONS for m in q.misconceptions)
+    expected = sorted((q.id, m.claim) for q in WITH_SIGNALS for m in q.misconceptions if m.signals)
     given = sorted((p["question"], p["claim"]) for p in PARAPHRASES)
     assert given == expected
     for entry in PARAPHRASES:
@@ -88,7 +92,7 @@ def test_every_misconception_has_one_paraphrase():
 def test_every_signal_is_a_short_word_group():
     for question in WITH_MISCONCEPTIONS:
         for item in question.misconceptions:
-            assert item.signals, (question.id, item.claim)
+            assert item.signals or item.examples, (question.id, item.claim)
             for group in item.signals:
                 assert 1 <= len(group) <= 3, (question.id, group)
                 assert all(len(word.split()) <= 4 for word in group), (question.id, group)

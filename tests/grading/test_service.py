@@ -233,6 +233,20 @@ def test_names_that_are_not_accepted_are_said_so():
     assert result.to_dict()["quickfire"]["rejected"] == ["MySQL"]
 
 
+def test_vector_databases_take_the_vector_product_not_the_plain_database_or_a_library():
+    # FAISS is an ANN library, and Postgres or MongoDB store vectors only with pgvector or
+    # Atlas Vector Search; naming the vector product counts, the bare name does not.
+    question = ml_question("vector-databases")
+    bare = service.grade(question, "FAISS, PostgreSQL and MongoDB")
+    assert bare.quickfire is not None
+    assert bare.quickfire.accepted == ()
+    assert bare.quickfire.rejected == ("FAISS", "PostgreSQL", "MongoDB")
+    named = service.grade(
+        question, "Pinecone, PostgreSQL with pgvector and MongoDB Atlas Vector Search"
+    )
+    assert named.quickfire is not None and named.quickfire.passed
+
+
 def test_no_labels_is_not_read_as_denying_unsupervised_structure():
     from interview_prep.formats import load_bank_file
     from interview_prep.grading.service import grade

@@ -72,7 +72,7 @@ def test_serve_prints_the_url_and_serves_the_bundled_bank(
     port = _free_port()
     process = _start(tmp_path, "--port", str(port), "--workers", workers)
     stop.append(process)
-    url = _wait_for_url(process)
+    url = _wait_for_url(process, seconds=90)  # importing the app alone took 15 s under load here
     assert url == f"http://127.0.0.1:{port}/"
     response = httpx.get(url + "banks/ml-engineer", timeout=10)
     assert response.status_code == 200

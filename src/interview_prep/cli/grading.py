@@ -80,14 +80,31 @@ def grade(
     grader: str | None = typer.Option(
         None, "--grader", help="auto, embedding or lexical (env INTERVIEW_PREP_GRADER)."
     ),
+    audio: Path | None = typer.Option(
+        None,
+        "--audio",
+        help="A recorded answer (WAV, FLAC, OGG, MP3 or WebM): transcribed offline, then graded.",
+    ),
 ) -> None:
     """Grade an answer to a stored question: score, key points, misconceptions, feedback."""
     from ..grading.service import grade as grade_answer
     from ..storage import repository
 
     record = repository.get_question(state.database(), question_id)
-    text = _read_answer(answer)
     config = state.config(grader=grader)
+    if audio is not None:
+        if answer is not None:
+            raise InvalidInputError("give either --answer or --audio, not both")
+        from .speech import grade_audio, show_delivery
+
+        spoken = grade_audio(record.question, audio, config)
+        if as_json:
+            typer.echo(json.dumps(spoken.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            show_delivery(spoken)
+            _show(spoken.grade)
+        return
+    text = _read_answer(answer)
     result = grade_answer(
         record.question,
         text,

@@ -12,7 +12,7 @@ tests replace to drive the loop headless.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
@@ -263,8 +263,13 @@ def run_session(
     grader: Grader,
     settings: PracticeSettings,
     stream: TextIO,
+    speak: Callable[[Question], str | None] | None = None,
 ) -> None:
-    """Drive a session to its end (or until input ends), reading answers from ``stream``."""
+    """Drive a session to its end (or until input ends), reading answers from ``stream``.
+
+    With ``speak``, each answer is spoken instead: ``speak`` records and transcribes it and
+    returns the (corrected) transcript.
+    """
     drill = session.config.mode is SessionMode.DRILL
     while session.current_index is not None:
         index = session.current_index
@@ -272,7 +277,7 @@ def run_session(
         session.start(clock())
         store.save_session(session)
         _show_question(session, index, question)
-        answer = _read_answer(stream)
+        answer = speak(question) if speak is not None else _read_answer(stream)
         if answer is None:
             console.print("\nInput ended: the session is saved unfinished.")
             return
@@ -313,6 +318,9 @@ def practice(
     mode: str = typer.Option(
         "drill", "--mode", "-m", help="drill: feedback after each answer; interview: at the end."
     ),
+    voice: bool = typer.Option(
+        False, "--voice", help="Answer by speaking into the microphone (transcribed offline)."
+    ),
 ) -> None:
     """Practise in the terminal: due reviews first, then new questions, graded and rated."""
     if difficulty is not None and difficulty not in {item.value for item in Difficulty}:
@@ -327,6 +335,12 @@ def practice(
         time_limit_s=time_limit,
         mode=SessionMode(mode),
     )
+    speak = None
+    if voice:
+        from .speech import microphone_recorder, spoken_answer_reader
+
+        microphone_recorder()  # no microphone: say so now, before a session starts
+        speak = spoken_answer_reader(state.config(), sys.stdin, time_limit)
     settings = PracticeSettings.from_config(state.config())
     records = load_questions()
     grader = load_grader()
@@ -335,7 +349,7 @@ def practice(
         store, LOCAL_USER_ID, config, records, clock(), settings=settings, tz=_local_tz()
     )
     questions = {ref_of(record): record.question for record in records}
-    run_session(session, store, questions, grader, settings, sys.stdin)
+    run_session(session, store, questions, grader, settings, sys.stdin, speak)
 
 
 def export_history_command(

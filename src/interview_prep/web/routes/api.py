@@ -10,7 +10,9 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ...accounts.permissions import Action
 from ...domain.questions import Difficulty
@@ -163,22 +165,71 @@ class GradeRequest(BaseModel):
     bank: str | None = Field(default=None, description="The question's bank, if ambiguous.")
 
 
+_AUDIO_FORM = {
+    "type": "object",
+    "required": ["question_id", "audio"],
+    "properties": {
+        "question_id": {"type": "string", "description": "The question's id, or `bank/id`."},
+        "bank": {"type": "string", "description": "The question's bank, if ambiguous."},
+        "audio": {
+            "type": "string",
+            "format": "binary",
+            "description": "The spoken answer: WAV, FLAC, OGG, MP3 or WebM, within the "
+            "`max_audio_mb` and `max_audio_seconds` settings.",
+        },
+    },
+}
+_GRADE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": GradeRequest.model_json_schema()},
+            "multipart/form-data": {"schema": _AUDIO_FORM},
+        },
+    }
+}
+AUDIO_ERRORS: dict[int | str, dict[str, Any]] = {
+    **NOT_FOUND,
+    413: {"description": "A recording over the size or duration limit", **ErrorBody},
+    422: {"description": "Invalid input, or a recording that cannot be used", **ErrorBody},
+}
+
+
+async def _json_payload(request: Request) -> GradeRequest:
+    try:
+        return GradeRequest.model_validate_json(await request.body())
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**item, "loc": ("body", *item.get("loc", ()))} for item in error.errors()]
+        ) from None
+
+
 @router.post(
     "/grade",
     summary="Grade an answer",
-    responses=NOT_FOUND,
+    responses=AUDIO_ERRORS,
+    openapi_extra=_GRADE_BODY,
     dependencies=[Depends(requires(Action.GRADE))],
 )
-def grade_answer(request: Request, payload: GradeRequest) -> dict[str, Any]:
+async def grade_answer(request: Request) -> dict[str, Any]:
     """Grade an answer against the question's key points, misconceptions and expected answer.
 
-    The grading model loads on the first call, which is slower than the rest.
+    Send JSON with the answer's text, or a `multipart/form-data` form with the recording in
+    `audio`: it is transcribed offline, graded the same way, and the response adds the timed
+    `transcript` and the `delivery` metrics (which are not part of the score). The grading and
+    speech models load on their first call, which is slower than the rest.
     """
+    config = request.app.state.config
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        from ..speech_upload import grade_uploaded_audio
+
+        return await grade_uploaded_audio(request, config)
+    payload = await _json_payload(request)
     record = repository.get_question(request.app.state.db, payload.question_id, bank=payload.bank)
     from ...grading.service import grade  # heavy: loaded on first use only
 
-    config = request.app.state.config
-    result = grade(
+    result = await run_in_threadpool(
+        grade,
         record.question,
         payload.answer,
         grader_name=config.grader,
