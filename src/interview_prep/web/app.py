@@ -21,6 +21,7 @@ from ..storage.accounts import DatabaseAccountStore
 from ..storage.cohorts import DatabaseCohortStore
 from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
+from .authoring import routes as authoring
 from .cache import BankCatalog, CurrentQuestions, PageCache
 from .errors import install_error_handlers
 from .request_guard import HostPolicy, RequestGuardMiddleware
@@ -133,6 +134,8 @@ def create_app(
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Before the study pages: /banks/new is the editor's, not a bank called "new".
+    app.include_router(authoring.router)
     app.include_router(pages.router)
     app.include_router(practice.router)
     app.include_router(progress.router)
