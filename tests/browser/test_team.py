@@ -100,6 +100,17 @@ def test_log_in_practise_and_nothing_written_by_users_runs(
     screenshot(page, "team-account")
     assert dialogs == []
 
+    # A cohort named with a payload: its dashboard shows the name as text.
+    page.get_by_role("link", name="Your cohorts").click()
+    page.get_by_label("Name").fill(f"Cohort {XSS_PAYLOAD}")
+    page.get_by_role("button", name="Make the cohort").click()
+    expect(page.locator("h1")).to_contain_text("Cohort <script>")
+    page.get_by_role("button", name="Make an invitation link").click()
+    expect(page.locator(".token-value")).to_contain_text("/join/")
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    screenshot(page, "team-cohort", full_page=True)
+    page.goto(f"{team_server}/account")
+
     page.get_by_role("button", name="Log out everywhere").click()
     expect(page).to_have_url(f"{team_server}/login")
     page.goto(f"{team_server}/history")

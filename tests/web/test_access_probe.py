@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from fastapi.routing import APIRoute
@@ -25,9 +26,11 @@ from fastapi.testclient import TestClient
 from interview_prep.accounts.permissions import Action
 from interview_prep.accounts.users import Role
 from interview_prep.storage import Database
+from interview_prep.storage.accounts import DatabaseAccountStore
+from interview_prep.storage.cohorts import DatabaseCohortStore
 
 from .conftest import soup
-from .teams import add_user, log_in, team_app
+from .teams import CREATED, add_user, log_in, team_app
 
 MARKER = "alice-private-answer-7731"
 SAFE = {"GET", "HEAD"}
@@ -57,6 +60,9 @@ class World:
     session_id: str
     question: str
     """The question Alice answered, whose page lists her attempts."""
+    cohort_id: str
+    """Dora's cohort, with Alice in it."""
+    invitation: str
 
 
 def _action(route: APIRoute) -> Action | None:
@@ -92,8 +98,16 @@ def routes(app) -> list[tuple[str, str, Action]]:
 def world(study_db: Database) -> Iterator[World]:
     add_user(study_db, "alice")
     add_user(study_db, "bob")
-    add_user(study_db, "carol", Role.COACH)
+    carol = add_user(study_db, "carol", Role.COACH)
+    dora = add_user(study_db, "dora", Role.COACH)
     app = team_app(study_db)
+    # Dora coaches Alice; Carol, another coach, must not see that cohort.
+    cohorts = DatabaseCohortStore(study_db)
+    cohort = cohorts.create("Dora's group", dora.id, CREATED)
+    alice_id = DatabaseAccountStore(study_db).user_by_username("alice").id
+    cohorts.join(cohort.id, alice_id, CREATED)
+    carols = cohorts.create("Carol's group", carol.id, CREATED)
+    invitation = cohorts.create_invitation(carols.id, carol.id, CREATED + timedelta(days=365))
     with (
         TestClient(app) as alice,
         TestClient(app) as bob,
@@ -128,6 +142,8 @@ def world(study_db: Database) -> Iterator[World]:
             anonymous,
             session_url.rsplit("/", 1)[1],
             attempt["question"],
+            cohort.id,
+            invitation,
         )
 
 
@@ -135,8 +151,12 @@ def _url(path: str, world: World) -> str:
     values = {
         "session_id": world.session_id,
         "bank_id": "ml-basics",
-        "question_id": world.question,
+        # A path that names the bank takes the question's own id, not its bank/id reference.
+        "question_id": world.question.split("/", 1)[1] if "{bank_id}" in path else world.question,
         "number": "1",
+        "fmt": "yaml",
+        "cohort_id": world.cohort_id,
+        "token": world.invitation,
     }
     return re.sub(r"\{(\w+)(:\w+)?\}", lambda match: values[match.group(1)], path)
 
@@ -183,7 +203,7 @@ def test_no_one_gets_in_where_they_do_not_belong(world: World) -> None:
                 continue  # acts on the intruder's own account (it would log them out)
             response = _send(intruder, method, url, csrf)
             tally.check(f"wrong user reads Alice's answer: {name}", MARKER not in response.text)
-            if "{session_id}" in path:
+            if "{session_id}" in path or "{cohort_id}" in path:
                 tally.check(f"wrong user on Alice's session: {name}", response.status_code == 404)
         if method not in SAFE and path != "/login":
             response = _send(world.bob, method, url, world.alice_csrf)

@@ -34,7 +34,7 @@ class BankFormat(enum.StrEnum):
     ANKI = "anki"
 
 
-READABLE = (BankFormat.YAML, BankFormat.JSON, BankFormat.SEED_PAGE)
+READABLE = (BankFormat.YAML, BankFormat.JSON, BankFormat.SEED_PAGE, BankFormat.ANKI)
 WRITABLE = (BankFormat.YAML, BankFormat.JSON, BankFormat.MARKDOWN, BankFormat.ANKI)
 
 _SUFFIXES = {
@@ -138,6 +138,12 @@ def read_bank_bytes(
             f"{source}: the file is {len(data) / 1024 / 1024:.1f} MB, over the "
             f"{max_bytes / 1024 / 1024:.0f} MB limit for a bank"
         )
+    if fmt is BankFormat.ANKI or (
+        fmt is None and (source.lower().endswith(".apkg") or data.startswith(b"PK\x03\x04"))
+    ):
+        from .anki_import import read_anki_package
+
+        return read_anki_package(data, source, max_bytes=max_bytes)
     text = clean_text(decode_text(data, source))
     if not text.strip():
         raise BankFormatError(f"{source}: the file is empty")

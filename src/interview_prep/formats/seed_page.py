@@ -166,7 +166,9 @@ def parse_seed_page(
             )
         )
 
-    title = titles[-1] if titles else "Imported questions"
+    # The page's title is the first line after the site's name, not whatever line (a tagline,
+    # a date) happens to stand last before the first question.
+    title = (titles[1] if len(titles) > 1 else titles[0]) if titles else "Imported questions"
     site = titles[0] if len(titles) > 1 else ""
     role = re.sub(r"\s*interview questions?\s*$", "", title, flags=re.I).strip()
     description = f"Imported from {source}" + (f" ({site})" if site else "") + "."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -201,3 +202,47 @@ def _check_rules(data: dict[str, Any], source: str) -> None:
             raise BankFormatError(
                 f"{where}: field expected.required: asks for more names than are accepted"
             )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a question being written: the field (``key_points[1].text``, or ``""`` for
+    the question as a whole) and the message, worded as for a bank file."""
+
+    field: str
+    message: str
+
+
+def _field(path: list[str | int]) -> str:
+    field = ""
+    for step in path:
+        field += f"[{step}]" if isinstance(step, int) else (f".{step}" if field else str(step))
+    return field
+
+
+def question_problems(question: dict[str, Any], others: list[dict[str, Any]]) -> list[Problem]:
+    """Every schema problem of one question, then the first cross-field one, for a form that
+    checks as the user types.
+
+    Args:
+        question: the question as a bank file would hold it.
+        others: the bank's other questions (already valid), for ids and related questions.
+    """
+    wrapper = {"id": "bank", "title": "bank", "questions": [question]}
+    problems = [
+        Problem(_field(list(error.path)[2:]), _describe(error))
+        for error in sorted(_validator().iter_errors(wrapper), key=lambda e: list(map(str, e.path)))
+    ]
+    if problems:
+        return problems
+    if any(other.get("id") == question["id"] for other in others):
+        return [Problem("id", f"the bank already has a question with id {question['id']!r}")]
+    try:
+        _check_rules({"questions": [question, *others]}, "")
+    except BankFormatError as error:
+        message = error.message.removeprefix(f"bank: question {question['id']!r}: ")
+        field, _, text = message.partition(": ")
+        if field.startswith("field "):
+            return [Problem(field.removeprefix("field "), text)]
+        return [Problem("", message)]
+    return []

@@ -151,6 +151,47 @@ class QuestionTagRow(Base):
     tag: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, index=True)
 
 
+class QuestionVersionRow(Base):
+    """One saved state of a question (``Question.to_dict()``), numbered from 1 per question.
+
+    The newest number is the question's revision: a save names the revision it was edited from,
+    and is refused when another save came first. Undo stores an older state as a new version, so
+    the history only ever grows.
+    """
+
+    __tablename__ = "question_versions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["bank_id", "question_id"],
+            ["questions.bank_id", "questions.question_id"],
+            ondelete="CASCADE",
+        ),
+        UniqueConstraint("bank_id", "question_id", "number"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    number: Mapped[int] = mapped_column(Integer)
+    rubric: Mapped[dict[str, Any]]
+    action: Mapped[str] = mapped_column(String(20))
+    """What made this version: ``imported`` (the state before the first edit), ``created``,
+    ``edited``, ``undone``, ``deleted`` or ``restored``."""
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RemovedBundledBankRow(Base):
+    """A bundled bank the user deleted: never loaded again on start."""
+
+    __tablename__ = "removed_bundled_banks"
+
+    bank_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+    """The hash of the shipped file when it was deleted, so that file is not even parsed."""
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # Practice: what each user did with the questions (read and written by :mod:`.practice`).
 #
 # The practice rows of a question are deleted with it (ON DELETE CASCADE). A question row is only
@@ -186,7 +227,7 @@ class AttemptRow(Base):
         *_question_key(),
         Index(None, "user_id", "submitted_at"),
         Index(None, "user_id", "bank_id", "question_id"),
-        # One attempt per question of a session, whichever process saves it (migration 0005).
+        # One attempt per question of a session, whichever process saves it (migration 0007).
         # Attempts outside a session have no session id, and NULLs never collide.
         Index(None, "session_id", "bank_id", "question_id", unique=True),
     )
@@ -231,7 +272,7 @@ class ReviewLogRow(Base):
         *_question_key(),
         Index(None, "user_id", "reviewed_at"),
         UniqueConstraint("id"),
-        # One review per attempt: a second, concurrent rating is refused (migration 0005).
+        # One review per attempt: a second, concurrent rating is refused (migration 0007).
         Index(None, "attempt_id", unique=True),
     )
 
@@ -325,3 +366,56 @@ class LoginFailureRow(Base):
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
     failed_at: Mapped[datetime]
+
+
+# Cohorts (read and written by :mod:`.cohorts`): a coach's group of users, joined by invitation.
+
+
+class CohortRow(Base):
+    __tablename__ = "cohorts"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(_user_key())
+    created_at: Mapped[datetime]
+
+
+class CohortMemberRow(Base):
+    """A user in a cohort, as a coach (who sees the cohort) or a member (who is seen)."""
+
+    __tablename__ = "cohort_members"
+    __table_args__ = (CheckConstraint("role IN ('coach', 'member')", name="role"),)
+
+    cohort_id: Mapped[str] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(_user_key(), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    joined_at: Mapped[datetime]
+
+
+class CohortInvitationRow(Base):
+    """An invitation link into a cohort; the link's token is kept only as its SHA-256."""
+
+    __tablename__ = "cohort_invitations"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cohort_id: Mapped[str] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[str] = mapped_column(_user_key())
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class AssignmentRow(Base):
+    """Work a coach set a cohort: a bank (or one category of it) to practise by a date."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index(None, "cohort_id", "due_at"),)
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    cohort_id: Mapped[str] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    bank_id: Mapped[str] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"))
+    category: Mapped[str | None] = mapped_column(String(100))
+    due_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(_user_key())
+    created_at: Mapped[datetime]

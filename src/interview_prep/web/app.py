@@ -18,13 +18,15 @@ from ..errors import ConfigurationError
 from ..practice.clock import Clock, utc_now
 from ..settings import Config, load_config
 from ..storage.accounts import DatabaseAccountStore
+from ..storage.cohorts import DatabaseCohortStore
 from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
+from .authoring import routes as authoring
 from .cache import BankCatalog, CurrentQuestions, PageCache
 from .errors import install_error_handlers
 from .inputs import InputPolicyMiddleware
 from .request_guard import HostPolicy, RequestGuardMiddleware
-from .routes import account, api, pages, practice, progress
+from .routes import account, api, cohorts, pages, practice, progress
 from .templating import STATIC_DIR
 
 # Everything the pages use is served by the app itself; nothing inline, nothing from elsewhere.
@@ -119,6 +121,7 @@ def create_app(
     app.state.questions = CurrentQuestions(db, app.state.banks)
     app.state.practice = DatabasePracticeStore(db)
     app.state.accounts = DatabaseAccountStore(db)
+    app.state.cohorts = DatabaseCohortStore(db)
     app.state.clock = clock
     if config.team and app.state.accounts.active_login_count() == 0:
         if owned:
@@ -133,9 +136,12 @@ def create_app(
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Before the study pages: /banks/new is the editor's, not a bank called "new".
+    app.include_router(authoring.router)
     app.include_router(pages.router)
     app.include_router(practice.router)
     app.include_router(progress.router)
     app.include_router(account.router)
+    app.include_router(cohorts.router)
     app.include_router(api.router)
     return app

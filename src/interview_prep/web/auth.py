@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from ..accounts.permissions import Action, Actor, allowed
+from ..accounts.permissions import Action, Actor, Resource, allowed
 from ..accounts.users import LOCAL_USER_ID, Role, User
 from ..errors import CsrfError, LoginRequiredError, NotFoundError
 
@@ -59,7 +59,8 @@ def _bearer(request: Request) -> str | None:
 
 
 def _actor(request: Request, user: User) -> Actor:
-    return Actor(user.id, user.role)
+    coached = request.app.state.cohorts.coached_by(user.id) if user.role is Role.COACH else ()
+    return Actor(user.id, user.role, frozenset(coached))
 
 
 def resolve_visitor(request: Request) -> Visitor:
@@ -138,6 +139,16 @@ def requires(action: Action) -> Callable[[Request], Awaitable[Visitor]]:
 
     check.action = action  # type: ignore[attr-defined]  # read by the route-coverage test
     return check
+
+
+def ensure(request: Request, action: Action, resource: Resource) -> None:
+    """Check ``action`` on one record, after the route's own check let the request in.
+
+    Raises:
+        NotFoundError: not allowed; the same answer as for a record that does not exist.
+    """
+    if not allowed(actor_of(request), action, resource):
+        raise NotFoundError(f"There is nothing at {request.url.path}.")
 
 
 def actor_of(request: Request) -> Actor:

@@ -101,6 +101,14 @@ def log_in(
         )
         response.headers["Retry-After"] = str(error.retry_after_seconds)
         return response
+    response = logged_in(request, token, next_url)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return response
+
+
+def logged_in(request: Request, token: str, next_url: str) -> Response:
+    """Go to ``next_url`` with the new session's cookie: HttpOnly, SameSite=Lax, Secure over
+    HTTPS."""
     response = RedirectResponse(next_url, status_code=303, headers=NO_STORE)
     response.set_cookie(
         SESSION_COOKIE,
@@ -111,7 +119,6 @@ def log_in(
         samesite="lax",
         secure=_secure(request),
     )
-    response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
 

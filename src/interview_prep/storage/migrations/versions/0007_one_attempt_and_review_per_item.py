@@ -9,8 +9,8 @@ Rows left twice by that race are folded first: a repeated attempt with the same 
 deleted, one with a different answer is kept in the history but no longer counted for the
 session; a repeated review keeps its log entry without the link to the attempt.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -22,8 +22,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | None = None
 depends_on: str | None = None
 
