@@ -26,7 +26,7 @@ from pathlib import Path
 
 from interview_prep.domain import Question
 from interview_prep.formats.files import load_bank_file
-from interview_prep.speech.audio import decode
+from interview_prep.speech.audio import AudioError, decode
 from interview_prep.speech.prompt import initial_prompt, key_terms
 from interview_prep.speech.transcription import Transcriber
 
@@ -105,17 +105,21 @@ def measure(model: str, samples: list[Sample], cache: Path, prompt: bool) -> dic
     started = time.perf_counter()
     transcriber.load()
     load_seconds = time.perf_counter() - started
-    errors = reference_words = terms_right = terms_total = 0
+    errors = reference_words = terms_right = terms_total = refused = 0
     spent = audio = 0.0
     for sample in samples:
         recording = decode(sample.path, max_seconds=600)
         begun = time.perf_counter()
-        transcript = transcriber.transcribe(
-            recording, prompt=initial_prompt(sample.question) if prompt else None
-        )
+        try:
+            text = transcriber.transcribe(
+                recording, prompt=initial_prompt(sample.question) if prompt else None
+            ).text
+        except AudioError as error:  # a clean answer refused counts as every word wrong
+            print(f"  refused {sample.path.name}: {error.message}")
+            text, refused = "", refused + 1
         spent += time.perf_counter() - begun
         audio += recording.duration
-        reference, hypothesis = words(sample.text), words(transcript.text)
+        reference, hypothesis = words(sample.text), words(text)
         errors += edit_distance(reference, hypothesis)
         reference_words += len(reference)
         terms_total += len(sample.terms)
@@ -127,6 +131,7 @@ def measure(model: str, samples: list[Sample], cache: Path, prompt: bool) -> dic
         "load_seconds": load_seconds,
         "audio_seconds": audio,
         "answers": len(samples),
+        "refused": refused,
         "key_terms": terms_total,
     }
 
@@ -166,6 +171,7 @@ def main() -> None:
     parser.add_argument("--models", default="tiny.en,base")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--no-baseline", action="store_true", help="only with the key-term prompt")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
@@ -178,14 +184,14 @@ def main() -> None:
         cache = Path(os.environ.get("INTERVIEW_PREP_DATA_DIR", folder)) / "models"
         figures: dict[str, object] = {}
         for model in args.models.split(","):
-            for prompt in (True, False):
+            for prompt in (True,) if args.no_baseline else (True, False):
                 result = measure(model, samples, cache, prompt)
                 key = f"{model} ({'key-term prompt' if prompt else 'no prompt'})"
                 figures[key] = result
                 print(
                     f"{key:28} WER {result['wer']:.3f}  key terms right "
                     f"{result['key_terms_right']:.1%}  RTF {result['real_time_factor']:.3f}  "
-                    f"load {result['load_seconds']:.1f} s"
+                    f"load {result['load_seconds']:.1f} s  refused {result['refused']}"
                 )
         if not args.skip_memory:
             memory = server_memory(cache, samples[0].path)

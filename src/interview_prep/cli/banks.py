@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -14,6 +13,7 @@ from ..domain.questions import Difficulty, Question
 from ..errors import InvalidInputError
 from ..formats import READABLE, WRITABLE, BankFormat, parse_format
 from .context import console, state
+from .terminal import escape
 
 _SUFFIX = {
     BankFormat.YAML: ".yaml",
@@ -147,7 +147,7 @@ def show(
 def import_(
     file: Path = typer.Argument(..., help="The bank file to import."),
     fmt: str | None = typer.Option(
-        None, "--format", "-f", help="seed-page, yaml or json (default: from the file)."
+        None, "--format", "-f", help="seed-page, yaml, json or anki (default: from the file)."
     ),
     category: str | None = typer.Option(
         None, "--category", help="Seed pages: put every question in this category."
@@ -155,7 +155,7 @@ def import_(
     bank_id: str | None = typer.Option(None, "--bank-id", help="Seed pages: the new bank's id."),
     replace: bool = typer.Option(False, "--replace", help="Replace a bank with the same id."),
 ) -> None:
-    """Import a bank file (a seed-style page, YAML or JSON) in one transaction."""
+    """Import a bank file (a seed-style page, YAML, JSON or an Anki deck) in one transaction."""
     from ..catalog import import_bank_file
 
     result = import_bank_file(

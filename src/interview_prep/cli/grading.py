@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
+from rich.console import Console
 from rich.table import Table
 
 from ..errors import InvalidInputError
 from .context import console, err_console, state
+from .terminal import escape
 
 if TYPE_CHECKING:
     from ..domain import Question
@@ -78,7 +79,7 @@ def grade(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     grader: str | None = typer.Option(
-        None, "--grader", help="auto, embedding or lexical (env INTERVIEW_PREP_GRADER)."
+        None, "--grader", help="auto, embedding, judge or lexical (env INTERVIEW_PREP_GRADER)."
     ),
     audio: Path | None = typer.Option(
         None,
@@ -211,9 +212,21 @@ def eval_(
             raise InvalidInputError(
                 f"--by-question-cv {by_question_cv}: the file has only {len(groups)} questions"
             )
-        report = cross_validate(items, engine, by_question_cv, question_for, keep_results=keep)
-    else:
-        report = evaluate(items, engine, question_for, keep_results=keep)
+    from rich.progress import Progress
+
+    # On stderr, so that --json output stays clean; rich hides it when stderr is not a terminal.
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"grading {len(items):,} answers", total=len(items))
+
+        def advance(done: int) -> None:
+            bar.update(task, completed=done)
+
+        if by_question_cv:
+            report = cross_validate(
+                items, engine, by_question_cv, question_for, keep_results=keep, progress=advance
+            )
+        else:
+            report = evaluate(items, engine, question_for, keep_results=keep, progress=advance)
     if per_answer is not None:
         with per_answer.open("w", encoding="utf-8") as out:
             for row in report.results:

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import typer
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ..domain.questions import Difficulty, Question
 from ..errors import ConfigurationError, InvalidInputError
+from ..input_policy import clean_text
 from ..practice.attempts import LOCAL_USER_ID, QuestionRef
 from ..practice.clock import Clock, utc_now
 from ..practice.feedback import KeyPointStatus, highlight, read_feedback
@@ -43,6 +43,7 @@ from ..practice.service import (
 from ..practice.sessions import PracticeSession, SessionConfig, SessionMode
 from ..practice.store import InMemoryPracticeStore, PracticeStore
 from .context import console, err_console, state
+from .terminal import escape
 
 clock: Clock = utc_now
 
@@ -114,7 +115,7 @@ def _read_answer(stream: TextIO) -> str | None:
         line = stream.readline()
         if not line:
             return "\n".join(lines) if lines else None
-        line = line.rstrip("\r\n")
+        line = clean_text(line.rstrip("\r\n"))  # the input policy, as for every answer
         if not line.strip() and lines:
             return "\n".join(lines)
         if line.strip() or lines:

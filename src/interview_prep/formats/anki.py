@@ -1,13 +1,21 @@
-"""Write a bank as an Anki deck (``.apkg``): one note per question, rubric on the back."""
+"""Write a bank as an Anki deck (``.apkg``): one note per question, rubric on the back.
+
+Each note also carries the whole question (and its bank's details) as JSON in a field the cards
+do not show, so that importing the deck again (:mod:`.anki_import`) loses nothing.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import html
+import json
 from pathlib import Path
 
 from ..domain.banks import Bank
 from ..domain.questions import Question
+
+RUBRIC = "Rubric"
+"""The field holding the question as JSON (HTML-escaped, as Anki fields are HTML)."""
 
 
 def _stable_id(text: str) -> int:
@@ -22,6 +30,12 @@ def _back(question: Question) -> str:
     if question.key_points:
         items = "".join(f"<li>{html.escape(point.text)}</li>" for point in question.key_points)
         parts.append(f"<p><b>Key points</b></p><ul>{items}</ul>")
+    if question.misconceptions:
+        items = "".join(
+            f"<li>✗ {html.escape(item.claim)}<br>✓ {html.escape(item.correction)}</li>"
+            for item in question.misconceptions
+        )
+        parts.append(f"<p><b>Common misconceptions</b></p><ul>{items}</ul>")
     if question.errata:
         items = "".join(
             f"<li>The model answer says “{html.escape(e.quote)}”; correct is: "
@@ -37,9 +51,10 @@ def write_anki_deck(bank: Bank, path: Path) -> None:
     import genanki
 
     model = genanki.Model(
-        _stable_id("interview-prep-model"),
+        # A new id with the Rubric field: Anki keeps a note type's fields by its id.
+        _stable_id("interview-prep-model-2"),
         "Interview Prep question",
-        fields=[{"name": "Question"}, {"name": "Answer"}, {"name": "Category"}],
+        fields=[{"name": "Question"}, {"name": "Answer"}, {"name": "Category"}, {"name": RUBRIC}],
         templates=[
             {
                 "name": "Card 1",
@@ -50,7 +65,9 @@ def write_anki_deck(bank: Bank, path: Path) -> None:
         css=".card{font-family:sans-serif;font-size:18px;text-align:left}.cat{color:#666;font-size:13px}",
     )
     deck = genanki.Deck(_stable_id(f"deck:{bank.id}"), bank.title)
+    details = {key: value for key, value in bank.to_dict().items() if key != "questions"}
     for question in bank.questions:
+        rubric = json.dumps({"bank": details, "question": question.to_dict()}, ensure_ascii=False)
         deck.add_note(
             genanki.Note(
                 model=model,
@@ -58,6 +75,7 @@ def write_anki_deck(bank: Bank, path: Path) -> None:
                     html.escape(question.question),
                     _back(question),
                     html.escape(question.category),
+                    html.escape(rubric, quote=False),
                 ],
                 guid=genanki.guid_for(bank.id, question.id),
                 tags=[tag.replace(" ", "_") for tag in question.tags],

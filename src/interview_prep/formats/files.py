@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain.banks import Bank
 from ..errors import BankFormatError, InvalidInputError
+from ..input_policy import clean_text, quote, shorten
+from . import limits
 from .validation import validate_bank_data
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ class BankFormat(enum.StrEnum):
     ANKI = "anki"
 
 
-READABLE = (BankFormat.YAML, BankFormat.JSON, BankFormat.SEED_PAGE)
+READABLE = (BankFormat.YAML, BankFormat.JSON, BankFormat.SEED_PAGE, BankFormat.ANKI)
 WRITABLE = (BankFormat.YAML, BankFormat.JSON, BankFormat.MARKDOWN, BankFormat.ANKI)
 
 _SUFFIXES = {
@@ -53,7 +55,7 @@ def parse_format(value: str | None, allowed: tuple[BankFormat, ...]) -> BankForm
         chosen = None
     if chosen not in allowed:
         choices = ", ".join(item.value for item in allowed)
-        raise InvalidInputError(f"unknown format {value!r}: choose one of {choices}")
+        raise InvalidInputError(f"unknown format {quote(value)}: choose one of {choices}")
     return chosen
 
 
@@ -83,23 +85,27 @@ def detect_format(text: str, source: str) -> BankFormat:
     return BankFormat.YAML
 
 
-def _parse_structured(text: str, source: str, fmt: BankFormat) -> Any:
+def _parse_structured(text: str, source: str, fmt: BankFormat, max_chars: int) -> Any:
+    """Parse YAML or JSON within the limits of :mod:`.limits` (validation applies the policy)."""
     if fmt is BankFormat.JSON:
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise BankFormatError(
-                f"{source}: line {error.lineno}, column {error.colno}: invalid JSON: {error.msg}"
-            ) from None
-    import yaml
+        data = limits.load_json(text, source, max_chars)
+    else:
+        import yaml
 
-    try:
-        return yaml.load(text, Loader=safe_loader())
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise BankFormatError(f"{source}: {where}invalid YAML: {problem}") from None
+        try:
+            # Measured first, so that aliases cannot expand past the limits while loading.
+            limits.check_yaml(text, source, max_chars, safe_loader())
+            data = yaml.load(text, Loader=safe_loader())
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+            problem = getattr(error, "problem", None) or str(error)
+            raise BankFormatError(f"{source}: {where}invalid YAML: {shorten(problem)}") from None
+        except ValueError as error:
+            raise BankFormatError(
+                f"{source}: invalid YAML: {limits.number_problem(error)}"
+            ) from None
+    return data
 
 
 def read_bank_bytes(
@@ -132,7 +138,13 @@ def read_bank_bytes(
             f"{source}: the file is {len(data) / 1024 / 1024:.1f} MB, over the "
             f"{max_bytes / 1024 / 1024:.0f} MB limit for a bank"
         )
-    text = decode_text(data, source)
+    if fmt is BankFormat.ANKI or (
+        fmt is None and (source.lower().endswith(".apkg") or data.startswith(b"PK\x03\x04"))
+    ):
+        from .anki_import import read_anki_package
+
+        return read_anki_package(data, source, max_bytes=max_bytes)
+    text = clean_text(decode_text(data, source))
     if not text.strip():
         raise BankFormatError(f"{source}: the file is empty")
     fmt = fmt or detect_format(text, source)
@@ -144,7 +156,7 @@ def read_bank_bytes(
         return validate_bank_data(page.to_dict(), source)
     if fmt not in READABLE:
         raise InvalidInputError(f"{source}: {fmt.value} files cannot be imported")
-    parsed = _parse_structured(text, source, fmt)
+    parsed = _parse_structured(text, source, fmt, max_chars=max_bytes)
     return validate_bank_data(parsed, source, check_schema=not shipped)
 
 
@@ -215,20 +227,31 @@ def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceN
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 
 
+def _with_count(bank: Bank) -> dict[str, Any]:
+    """The bank's data with ``question_count`` just before its questions, so that a copy cut
+    short (which may still parse) is refused on import rather than read as a smaller bank."""
+    data: dict[str, Any] = {}
+    for key, value in bank.to_dict().items():
+        if key == "questions":
+            data["question_count"] = len(bank.questions)
+        data[key] = value
+    return data
+
+
 def dump_bank(bank: Bank, fmt: BankFormat) -> str:
     """Write a bank as text in a writable text format (YAML, JSON or Markdown)."""
     if fmt is BankFormat.YAML:
         import yaml
 
         return yaml.dump(
-            bank.to_dict(),
+            _with_count(bank),
             Dumper=_bank_dumper(),
             sort_keys=False,
             allow_unicode=True,
             width=100,
         )
     if fmt is BankFormat.JSON:
-        return json.dumps(bank.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(_with_count(bank), ensure_ascii=False, indent=2) + "\n"
     if fmt is BankFormat.MARKDOWN:
         from .markdown import bank_to_markdown
 

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from ..domain.banks import Bank
 from ..domain.questions import Question, slugify
 from ..errors import BankFormatError
+from ..input_policy import quote
 
 MARKER = "▾"
 MAX_HEADING_CHARS = 60
+# As in the bank schema: refused here already, before the category rules read a huge line.
+MAX_QUESTION_CHARS = 5000
 
 # Ordered: the first rule that matches a question decides its category.
 _CATEGORY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -115,6 +118,11 @@ def parse_seed_page(
             question = line[: -len(MARKER)].strip()
             if not question:
                 raise BankFormatError(f"{source}: line {number}: a '{MARKER}' with no question")
+            if len(question) > MAX_QUESTION_CHARS:
+                raise BankFormatError(
+                    f"{source}: line {number}: the question is {len(question):,} characters "
+                    f"long; at most {MAX_QUESTION_CHARS:,} are allowed: {quote(question, 60)}"
+                )
             drafts.append(_Draft(number, question, category or heading))
         elif not drafts:
             if len(titles) >= 2 and _is_heading(line, following):
@@ -134,7 +142,7 @@ def parse_seed_page(
     for draft in drafts:
         if not draft.answer:
             raise BankFormatError(
-                f"{source}: line {draft.line}: the question {draft.text!r} has no answer"
+                f"{source}: line {draft.line}: the question {quote(draft.text)} has no answer"
             )
 
     questions: list[Question] = []
@@ -145,7 +153,7 @@ def parse_seed_page(
         if key in seen:
             raise BankFormatError(
                 f"{source}: line {draft.line}: duplicate question (same as line {seen[key]}): "
-                f"{draft.text!r}"
+                f"{quote(draft.text)}"
             )
         seen[key] = draft.line
         question_id = _unique_id(slugify(draft.text), ids)
@@ -158,7 +166,9 @@ def parse_seed_page(
             )
         )
 
-    title = titles[-1] if titles else "Imported questions"
+    # The page's title is the first line after the site's name, not whatever line (a tagline,
+    # a date) happens to stand last before the first question.
+    title = (titles[1] if len(titles) > 1 else titles[0]) if titles else "Imported questions"
     site = titles[0] if len(titles) > 1 else ""
     role = re.sub(r"\s*interview questions?\s*$", "", title, flags=re.I).strip()
     description = f"Imported from {source}" + (f" ({site})" if site else "") + "."

@@ -6,14 +6,22 @@ editing a bank by hand can go straight to the line.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..domain.banks import Bank
-from ..errors import BankFormatError
+from ..errors import BankFormatError, InvalidInputError
+from ..input_policy import clean_tree, quote, shorten
+from .limits import check_question_count
+
+# Schema errors past this many are counted, not described: a bank with a problem in each of its
+# thousands of questions should not cost thousands of messages.
+MAX_ERRORS = 1000
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -50,7 +58,7 @@ def _where(data: Any, path: list[str | int], source: str) -> str:
             item = questions[index]
             if isinstance(item, dict):
                 question_id = item.get("id")
-        label = f"question {question_id!r}" if question_id else f"question #{index + 1}"
+        label = f"question {quote(question_id)}" if question_id else f"question #{index + 1}"
         parts.append(label)
         path = path[2:]
     field = ""
@@ -62,15 +70,32 @@ def _where(data: Any, path: list[str | int], source: str) -> str:
 
 
 def _describe(error: ValidationError) -> str:
+    """One readable sentence; a value is quoted to at most about 200 characters."""
+    instance: Any = error.instance
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field")
+        schema: Any = error.schema
+        known = schema.get("properties", {})
+        unknown = sorted(str(key) for key in instance if key not in known)
+        return f"unknown field(s): {quote(', '.join(unknown))}"
     if error.validator == "pattern":
-        return f"{error.instance!r} must be lower-case words joined by hyphens (like 'my-id')"
-    if error.validator in ("oneOf", "anyOf") and isinstance(error.instance, dict):
+        return f"{quote(instance)} must be lower-case words joined by hyphens (like 'my-id')"
+    if error.validator == "maxLength":
+        return (
+            f"{quote(instance, 60)} is {len(instance):,} characters long; "
+            f"at most {error.validator_value:,} are allowed"
+        )
+    if error.validator == "maxItems":
+        return f"{len(instance):,} items; at most {error.validator_value:,} are allowed"
+    if error.validator in ("oneOf", "anyOf") and isinstance(instance, dict):
         best = min(error.context or [], key=lambda e: len(e.path), default=None)
         if best is not None:
-            return best.message
-    return error.message
+            return _bounded(best.message)
+    return _bounded(error.message)
+
+
+def _bounded(message: str) -> str:
+    # jsonschema's messages hold the whole value they are about.
+    return shorten(message, 300)
 
 
 def validate_bank_data(data: Any, source: str = "", *, check_schema: bool = True) -> Bank:
@@ -100,8 +125,15 @@ def validate_bank_data(data: Any, source: str = "", *, check_schema: bool = True
             f"{source or 'bank'}: not a question bank (no 'id' or 'questions'; "
             "see the bank format in the README)"
         )
+    # The input policy: every string cleaned, every number range-checked, before the schema.
+    try:
+        data = clean_tree(data)
+    except InvalidInputError as error:
+        raise BankFormatError(f"{source or 'bank'}: {error.message}") from None
+    check_question_count(data, source or "bank")
     if check_schema:
-        errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+        found = itertools.islice(_validator().iter_errors(data), MAX_ERRORS)
+        errors = sorted(found, key=lambda e: list(map(str, e.path)))
         if errors:
             first = errors[0]
             more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
@@ -110,13 +142,15 @@ def validate_bank_data(data: Any, source: str = "", *, check_schema: bool = True
             )
     try:
         _check_rules(data, source)
-        return Bank.from_dict(data)
+        return Bank.from_dict(
+            {key: value for key, value in data.items() if key != "question_count"}
+        )
     except (KeyError, TypeError, ValueError) as error:
         if check_schema:
             raise
         # Unchecked data that does not fit: the shipped file is broken, so say which.
         raise BankFormatError(
-            f"{source or 'bank'}: does not follow the bank format ({error!r}); "
+            f"{source or 'bank'}: does not follow the bank format ({quote(error)}); "
             "check it against the schema"
         ) from error
 
@@ -128,14 +162,14 @@ def _check_rules(data: dict[str, Any], source: str) -> None:
     duplicates = sorted(qid for qid, count in ids.items() if count > 1)
     if duplicates:
         raise BankFormatError(
-            f"{source or 'bank'}: duplicate question id(s): {', '.join(duplicates)}"
+            f"{source or 'bank'}: duplicate question id(s): {quote(', '.join(duplicates))[1:-1]}"
         )
     for item in questions:
-        where = f"{source or 'bank'}: question {item['id']!r}"
+        where = f"{source or 'bank'}: question {quote(item['id'])}"
         for related in item.get("related") or ():
             if related not in ids:
                 raise BankFormatError(
-                    f"{where}: field related: no question {related!r} in this bank"
+                    f"{where}: field related: no question {quote(related)} in this bank"
                 )
             if related == item["id"]:
                 raise BankFormatError(f"{where}: field related: a question cannot relate to itself")
@@ -168,3 +202,47 @@ def _check_rules(data: dict[str, Any], source: str) -> None:
             raise BankFormatError(
                 f"{where}: field expected.required: asks for more names than are accepted"
             )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a question being written: the field (``key_points[1].text``, or ``""`` for
+    the question as a whole) and the message, worded as for a bank file."""
+
+    field: str
+    message: str
+
+
+def _field(path: list[str | int]) -> str:
+    field = ""
+    for step in path:
+        field += f"[{step}]" if isinstance(step, int) else (f".{step}" if field else str(step))
+    return field
+
+
+def question_problems(question: dict[str, Any], others: list[dict[str, Any]]) -> list[Problem]:
+    """Every schema problem of one question, then the first cross-field one, for a form that
+    checks as the user types.
+
+    Args:
+        question: the question as a bank file would hold it.
+        others: the bank's other questions (already valid), for ids and related questions.
+    """
+    wrapper = {"id": "bank", "title": "bank", "questions": [question]}
+    problems = [
+        Problem(_field(list(error.path)[2:]), _describe(error))
+        for error in sorted(_validator().iter_errors(wrapper), key=lambda e: list(map(str, e.path)))
+    ]
+    if problems:
+        return problems
+    if any(other.get("id") == question["id"] for other in others):
+        return [Problem("id", f"the bank already has a question with id {question['id']!r}")]
+    try:
+        _check_rules({"questions": [question, *others]}, "")
+    except BankFormatError as error:
+        message = error.message.removeprefix(f"bank: question {question['id']!r}: ")
+        field, _, text = message.partition(": ")
+        if field.startswith("field "):
+            return [Problem(field.removeprefix("field "), text)]
+        return [Problem("", message)]
+    return []

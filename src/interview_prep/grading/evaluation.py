@@ -245,12 +245,21 @@ def metrics(
 QuestionFor = Callable[[BenchmarkItem], Question]
 
 
+Progress = Callable[[int], None]
+"""Told after each answer graded (how many so far), e.g. to move a progress bar."""
+
+
 def analyse_items(
-    items: Sequence[BenchmarkItem], grader: EngineGrader, question_for: QuestionFor
+    items: Sequence[BenchmarkItem],
+    grader: EngineGrader,
+    question_for: QuestionFor,
+    progress: Progress | None = None,
 ) -> tuple[list[Analysis], list[GradeResult], list[float]]:
     """Grade every item with the grader's own calibration, timing each answer."""
     analyses, results, latencies = [], [], []
-    for item in items:
+    for done, item in enumerate(items, 1):
+        if progress is not None:
+            progress(done)
         started = time.perf_counter()
         analysis = grader.analyse(question_for(item), item.answer)
         result = grader.conclude(analysis)
@@ -280,10 +289,11 @@ def evaluate(
     question_for: QuestionFor | None = None,
     *,
     keep_results: bool = False,
+    progress: Progress | None = None,
 ) -> EvalReport:
     """Grade ``items`` with the shipped calibration and measure against the human scores."""
     lookup = question_for or BenchmarkItem.as_question
-    _, results, latencies = analyse_items(items, grader, lookup)
+    _, results, latencies = analyse_items(items, grader, lookup, progress)
     predicted = [result.score for result in results]
     scale = midpoint_scale(items)
     labels = [scale.label(score) for score in predicted] if scale else None
@@ -307,6 +317,7 @@ def cross_validate(
     keep_results: bool = False,
     analysed: tuple[list[Analysis], list[float]] | None = None,
     by_dataset: bool = True,
+    progress: Progress | None = None,
 ) -> EvalReport:
     """K-fold cross-validation by question, calibration refitted on the training folds only.
 
@@ -320,10 +331,11 @@ def cross_validate(
         keep_results: keep each answer's held-out result in the report.
         analysed: analyses and latencies computed before, to reuse.
         by_dataset: fit one calibration per ``dataset`` of the file (when it has several).
+        progress: told after each answer analysed.
     """
     lookup = question_for or BenchmarkItem.as_question
     if analysed is None:
-        analyses, _, latencies = analyse_items(items, grader, lookup)
+        analyses, _, latencies = analyse_items(items, grader, lookup, progress)
     else:
         analyses, latencies = analysed
     names = feature_names(grader.feature_set)

@@ -50,6 +50,13 @@ def _misconception_line(item: MisconceptionFinding) -> str:
     said = _LEADING.sub("", said)  # "and L2 is more robust" reads as "L2 is more robust"
     if item.kind is MisconceptionKind.STATED:
         return f"Fix this first: you said “{said}”. {item.correction}"
+    if item.kind is MisconceptionKind.ERRATUM:
+        return (
+            f"Fix this first: you said “{said}”. The model answer says so too, and it is wrong: "
+            f"{item.correction}"
+        )
+    if item.kind is MisconceptionKind.JUDGED:
+        return f"Fix this first: “{said}” does not hold. {item.correction.rstrip('.')}."
     point = item.correction.rstrip(".")
     return f"Fix this first: “{said}” {item.detail}. The key point is: {point}."
 

@@ -6,6 +6,7 @@ the same way a plugin or a test would register its own: ``register_grader("mine"
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
@@ -15,10 +16,13 @@ from ..errors import ConfigurationError
 from .blas import limit_blas_threads
 from .calibration import CalibrationModel, load_calibration
 from .embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
-from .features import FeatureSet
-from .pipeline import Analysis, analyse, conclude
+from .features import FeatureSet, feature_names
+from .judge import JudgeModel, JudgeUnavailableError, load_judge
+from .pipeline import Analysis, Evidence, analyse, conclude
 from .result import GradeResult
 from .rubric import RubricCache
+
+logger = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -39,30 +43,48 @@ class EngineGrader:
     feature_set: FeatureSet = "lexical"
 
     def __init__(
-        self, *, calibration: CalibrationModel | None = None, notices: tuple[str, ...] = ()
+        self,
+        *,
+        calibration: CalibrationModel | None = None,
+        notices: tuple[str, ...] = (),
+        evidence: Evidence = "rules",
     ) -> None:
         self._calibration = calibration
         self.rubrics = RubricCache()
         self.notices = notices
         """Messages added to every result (e.g. why this grader stands in for another)."""
+        self.evidence: Evidence = evidence
 
     @property
     def calibration(self) -> CalibrationModel:
-        if self._calibration is None:
-            self._calibration = load_calibration()[self.feature_set]
-        return self._calibration
+        return self.calibration_for(self.feature_set)
+
+    def calibration_for(self, feature_set: FeatureSet) -> CalibrationModel:
+        """The model for ``feature_set``: the one given to the grader if it fits, else shipped."""
+        if self._calibration is not None and tuple(self._calibration.features) == feature_names(
+            feature_set
+        ):
+            return self._calibration
+        return load_calibration()[feature_set]
 
     def embedder(self) -> Embedder | None:
         return None
 
+    def judge(self) -> JudgeModel | None:
+        return None
+
     def analyse(self, question: Question, answer: str, *, max_chars: int = 20000) -> Analysis:
         return analyse(
-            question, answer, embedder=self.embedder(), rubrics=self.rubrics, max_chars=max_chars
-        )
+            question, answer, embedder=self.embedder(), rubrics=self.rubrics, max_chars=max_chars,
+            judge=self.judge(), evidence=self.evidence,
+        )  # fmt: skip
 
     def conclude(self, analysis: Analysis, model: CalibrationModel | None = None) -> GradeResult:
         return conclude(
-            analysis, model or self.calibration, grader=self.name, extra_messages=self.notices
+            analysis,
+            model or self.calibration_for(analysis.feature_set),
+            grader=self.name,
+            extra_messages=self.notices,
         )
 
     def grade(self, question: Question, answer: str, *, max_chars: int = 20000) -> GradeResult:
@@ -86,18 +108,41 @@ class EmbeddingGrader(EngineGrader):
         *,
         calibration: CalibrationModel | None = None,
         notices: tuple[str, ...] = (),
+        evidence: Evidence = "rules",
+        judge: JudgeModel | None = None,
     ) -> None:
-        super().__init__(calibration=calibration, notices=notices)
+        super().__init__(calibration=calibration, notices=notices, evidence=evidence)
         self._embedder = get_embedder(embedder) if isinstance(embedder, str) else embedder
+        self._judge = judge
+        self._judge_checked = judge is not None
 
     def embedder(self) -> Embedder:
         return self._embedder
+
+    def judge(self) -> JudgeModel | None:
+        """The shipped judge, unless this grader uses the rules alone or the judge is broken.
+
+        A damaged judge file must not stop grading: the rules still work, and every result then
+        says that they graded alone.
+        """
+        if self.evidence == "rules":
+            return None
+        if not self._judge_checked:
+            self._judge_checked = True
+            try:
+                self._judge = load_judge()
+            except JudgeUnavailableError as error:
+                logger.warning("grading with the rules alone: %s", error.message)
+                self.notices = (*self.notices, f"Graded by the rules alone: {error.message}.")
+                self.evidence = "rules"
+        return self._judge
 
     def load(self) -> None:
         """Load the model now rather than on the first answer (raises ModelUnavailableError)."""
         load = getattr(self._embedder, "load", None)
         if callable(load):
             load()
+        self.judge()
         limit_blas_threads()
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..domain import KeyPoint
 from .answers import AnswerView
+from .judging import Judgement
 from .result import Coverage, Evidence, KeyPointResult, MisconceptionFinding
 from .rubric import Rubric
 from .text import Span, content_keys, tokenize
@@ -198,3 +199,70 @@ def coverage_score(results: list[KeyPointResult]) -> float:
         elif result.status is Coverage.PARTLY:
             gained += 0.5 * result.weight
     return gained / total
+
+
+def assess_key_points_judged(
+    rubric: Rubric,
+    answer: AnswerView,
+    judgement: Judgement,
+    thresholds: dict[str, float],
+    removed: list[tuple[int, int]],
+    *,
+    with_rules: bool,
+) -> list[KeyPointResult]:
+    """Coverage decided by the judge: a point is covered only by a span that says it.
+
+    The evidence shown is that span. Spans that make a wrong claim (``removed``) give no credit.
+    With ``with_rules``, a strong match of the point's own terms, which the rules read as covered,
+    still counts as partly covered when the judge does not hear the point: it is evidence in
+    words, but not enough to give full credit by itself.
+    """
+    covered_at = thresholds.get("covers", 0.5)
+    partly_at = thresholds.get("partly", 0.3)
+    open_spans = np.array(
+        [
+            not any(span.start < stop and begin < span.end for begin, stop in removed)
+            for span in judgement.spans
+        ],
+        dtype=bool,
+    )
+    rule_results = assess_key_points(rubric, answer) if with_rules else None
+    results = []
+    answer_keys = [t.key for t in answer.tokens]
+    for index, point in enumerate(rubric.key_points):
+        match = match_point(index, point, rubric, answer)
+        row = np.where(open_spans, judgement.point_covers[index], 0.0)
+        best = int(np.argmax(row)) if len(row) else 0
+        probability = float(row[best]) if len(row) else 0.0
+        if probability >= covered_at:
+            status = Coverage.COVERED
+        elif probability >= partly_at:
+            status = Coverage.PARTLY
+        else:
+            status = Coverage.MISSED
+        evidence = None
+        if status is not Coverage.MISSED:
+            span = judgement.spans[best]
+            evidence = Evidence(span.text, span.start, span.end, probability)
+        if (
+            rule_results is not None
+            and status is Coverage.MISSED
+            and rule_results[index].status is Coverage.COVERED
+            and match.term_share >= COVERED_TERMS
+            and _share(_terms(rubric)[index], answer_keys) >= COVERED_TERMS
+        ):
+            status = Coverage.PARTLY
+            evidence = rule_results[index].evidence
+        results.append(
+            KeyPointResult(
+                index=index,
+                text=point.text,
+                weight=point.weight,
+                status=status,
+                similarity=probability,
+                evidence=evidence,
+                terms_found=match.terms_found,
+                terms_missing=match.terms_missing,
+            )
+        )
+    return results

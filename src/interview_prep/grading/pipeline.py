@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -18,7 +19,14 @@ from .calibration import CalibrationModel
 from .embedders import Embedder
 from .features import Array, FeatureSet, best_reference, feature_names, feature_vector
 from .feedback import write_feedback
-from .keypoints import assess_key_points, coverage_score, mark_contradicted
+from .judge import JudgeModel
+from .judging import judge_answer, judged_misconceptions, supports_judge
+from .keypoints import (
+    assess_key_points,
+    assess_key_points_judged,
+    coverage_score,
+    mark_contradicted,
+)
 from .misconceptions import find_misconceptions, wrong_parts
 from .quickfire import apply_check, check_expected, points_stated
 from .result import (
@@ -32,7 +40,7 @@ from .result import (
     StructureResult,
 )
 from .rubric import Rubric, RubricCache
-from .scoring import combine, label_for, rating_for
+from .scoring import NO_EVIDENCE_MESSAGE, combine, label_for, no_evidence, rating_for
 from .structure import assess_structure
 
 EMPTY_MESSAGE = "The answer is empty: there is nothing to grade. Say what you know, even briefly."
@@ -55,6 +63,8 @@ class Analysis:
     truncated: bool = False
     messages: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    judged: bool = False
+    """Whether the learned judge decided key points and wrong claims (else the rules alone)."""
 
     @property
     def empty(self) -> bool:
@@ -89,6 +99,11 @@ def _rubric_for_answer(rubric: Rubric, view: AnswerView, feature_set: FeatureSet
     )
 
 
+Evidence = Literal["both", "judge", "rules"]
+"""How key points and wrong claims are found: the learned judge, the hand-written rules
+(signals, swapped terms, negations, numbers, cosine thresholds; the default), or both."""
+
+
 def analyse(
     question: Question,
     answer: str,
@@ -96,9 +111,16 @@ def analyse(
     embedder: Embedder | None,
     rubrics: RubricCache,
     max_chars: int = 20000,
+    judge: JudgeModel | None = None,
+    evidence: Evidence = "rules",
 ) -> Analysis:
-    """Analyse ``answer`` to ``question``: features, key points, misconceptions, checks, shape."""
+    """Analyse ``answer`` to ``question``: features, key points, misconceptions, checks, shape.
+
+    The judge is used when one is given and the embedder provides token vectors; otherwise the
+    rules decide alone, whatever ``evidence`` says.
+    """
     started = time.perf_counter()
+    use_judge = judge is not None and supports_judge(embedder) and evidence != "rules"
     feature_set: FeatureSet = "embedding" if embedder is not None else "lexical"
     text, truncated, messages = truncate(answer or "", max_chars)
     rubric = rubrics.get(question, embedder)
@@ -115,14 +137,28 @@ def analyse(
         )  # fmt: skip
     view = view_answer(text, rubric.keys, embedder)
     graded_rubric = _rubric_for_answer(rubric, view, feature_set)
-    misconceptions = find_misconceptions(graded_rubric, view)
+    judgement = None
+    misconceptions: list[MisconceptionFinding] = []
+    if use_judge:
+        assert judge is not None and embedder is not None
+        judgement = judge_answer(graded_rubric, view, embedder, judge)
+        misconceptions = judged_misconceptions(graded_rubric, judgement, judge.thresholds)
+    if evidence != "judge" or not use_judge:
+        misconceptions = _merge(misconceptions, find_misconceptions(graded_rubric, view))
     # What is right earns credit; a wrong claim earns none, however close its words are to the
     # reference (cosine similarity cannot see that it is wrong), and costs a penalty instead.
-    credited = without(view, wrong_parts(misconceptions), rubric.keys, embedder)
+    removed = wrong_parts(misconceptions)
+    credited = without(view, removed, rubric.keys, embedder)
     features = None
     if credited.sentences:
-        features = feature_vector(rubric, credited, feature_set, embedder)
-    key_points = assess_key_points(graded_rubric, credited)
+        features = feature_vector(graded_rubric, credited, feature_set, embedder)
+    if judgement is not None and judge is not None:
+        key_points = assess_key_points_judged(
+            graded_rubric, credited, judgement, judge.thresholds, removed,
+            with_rules=evidence == "both",
+        )  # fmt: skip
+    else:
+        key_points = assess_key_points(graded_rubric, credited)
     quickfire = None
     if question.expected is not None:
         quickfire = check_expected(question.expected, text, question.question)
@@ -137,7 +173,17 @@ def analyse(
     return Analysis(
         question, text, feature_set, graded_rubric, view, features, key_points, misconceptions,
         quickfire, structure, truncated, messages, (time.perf_counter() - started) * 1000,
+        judged=judgement is not None,
     )  # fmt: skip
+
+
+def _merge(
+    first: list[MisconceptionFinding], second: list[MisconceptionFinding]
+) -> list[MisconceptionFinding]:
+    """``first`` and the findings of ``second`` about sentences that ``first`` does not flag."""
+    flagged = {finding.sentence.start for finding in first}
+    claims = {finding.claim for finding in first}
+    return first + [f for f in second if f.sentence.start not in flagged and f.claim not in claims]
 
 
 def conclude(
@@ -180,13 +226,17 @@ def conclude(
     # An answer whose every sentence is a wrong claim has nothing left to earn credit.
     calibrated = model.predict_one(analysis.features) if analysis.features is not None else 0.0
     coverage = None if analysis.rubric.reference_only else coverage_score(analysis.key_points)
+    judged = analysis.judged
     score = combine(
         calibrated,
         coverage=coverage,
         quickfire=analysis.quickfire,
         star=analysis.structure.star,
         misconceptions=len(analysis.misconceptions),
+        judged=judged,
     )
+    if no_evidence(coverage, analysis.quickfire, judged=judged) and not analysis.misconceptions:
+        messages.append(NO_EVIDENCE_MESSAGE)
     label = label_for(score)
     missed = sum(1 for p in analysis.key_points if p.status is Coverage.MISSED)
     rating = rating_for(score, misconceptions=len(analysis.misconceptions), missed_points=missed)

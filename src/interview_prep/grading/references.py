@@ -15,8 +15,15 @@ MAX_DERIVED_POINTS = 8
 
 
 def reference_texts(question: Question) -> list[str]:
-    """The model answer followed by the extra references, without blanks or repeats."""
-    texts = [question.answer, *question.references]
+    """The model answer followed by the extra references, without blanks or repeats.
+
+    Where the model answer is wrong (its errata), the correction stands in for the quoted words:
+    an answer must not earn credit for being close to an error.
+    """
+    answer = question.answer
+    for erratum in question.errata:
+        answer = answer.replace(erratum.quote, erratum.correction)
+    texts = [answer, *question.references]
     return list(dict.fromkeys(text.strip() for text in texts if text and text.strip()))
 
 

@@ -80,6 +80,8 @@ class MisconceptionKind(enum.StrEnum):
     SWAPPED_TERM = "swapped_term"  # a term exchanged for its counterpart (L1 for L2)
     NEGATION = "negation"  # a key point stated with the opposite polarity
     NUMBER = "number"  # a number that differs from the key point's
+    ERRATUM = "erratum"  # an error the model answer itself makes, listed in its errata
+    JUDGED = "judged"  # the judge reads the span as contradicting a key point
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,18 @@ from .result import Label, QuickfireResult, Rating, StarResult
 
 RUBRIC_WEIGHT = 0.5
 """Weight of key-point coverage against the calibrated score, for hand-written key points."""
+JUDGED_RUBRIC_WEIGHT = 0.7
+"""The same when the judge decides coverage. Its coverage needs a span that says the point, in
+any words, where the calibrated score measures closeness of wording to the reference answer, which
+is what penalises an answer in plain words and rewards one that recites the topic's vocabulary.
+An interviewer listens for the points."""
+NO_EVIDENCE_CAP = 1.5
+"""The best score of an answer in which no key point is even partly said: fluent talk about the
+topic, without a mechanism, a definition or an example, earns no more than "weak"."""
+NO_EVIDENCE_MESSAGE = (
+    "The answer talks about the topic without committing to anything checkable: none of the key "
+    "points is stated. Say how it works, define the terms you use, or give a concrete example."
+)
 STAR_WEIGHT = 0.3
 MISCONCEPTION_PENALTY = 0.75
 """Points off per wrong claim, on top of the credit it does not earn."""
@@ -43,6 +55,7 @@ def combine(
     quickfire: QuickfireResult | None,
     star: StarResult | None,
     misconceptions: int,
+    judged: bool = False,
 ) -> float:
     """The final 0-5 score.
 
@@ -52,10 +65,12 @@ def combine(
         quickfire: the exact check of a quick-fire question, if it has one.
         star: the STAR parts of a behavioral answer, if it is one.
         misconceptions: how many wrong claims were found.
+        judged: whether the judge decided the coverage (see :data:`JUDGED_RUBRIC_WEIGHT`).
     """
     score = calibrated
     if coverage is not None:
-        score = (1 - RUBRIC_WEIGHT) * calibrated + RUBRIC_WEIGHT * 5.0 * coverage
+        weight = JUDGED_RUBRIC_WEIGHT if judged else RUBRIC_WEIGHT
+        score = (1 - weight) * calibrated + weight * 5.0 * coverage
     if star is not None:
         parts = [star.situation, star.task, star.action, star.result, star.quantified]
         score = (1 - STAR_WEIGHT) * score + STAR_WEIGHT * 5.0 * sum(parts) / len(parts)
@@ -66,7 +81,16 @@ def combine(
     if misconceptions:
         score -= min(MAX_PENALTY, MISCONCEPTION_PENALTY * misconceptions)
         score = min(score, CAP_WITH_MISCONCEPTION)
+    if no_evidence(coverage, quickfire, judged=judged):
+        score = min(score, NO_EVIDENCE_CAP)
     return max(0.0, min(5.0, score))
+
+
+def no_evidence(coverage: float | None, quickfire: QuickfireResult | None, *, judged: bool) -> bool:
+    """Whether the answer states none of the hand-written key points (as the judge reads it)."""
+    if not judged or coverage is None or coverage > 0:
+        return False
+    return quickfire is None or not quickfire.passed
 
 
 def label_for(score: float) -> Label:

@@ -99,8 +99,28 @@ def history_to_csv(attempts: Iterable[Attempt], reviews: Iterable[ReviewLogEntry
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: neutralise_formula(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) can send
+# the sheet's contents elsewhere). OWASP's advice: prefix such a cell with an apostrophe, which
+# the spreadsheet shows as text and hides.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise_formula(value: object) -> object:
+    """A CSV cell that a spreadsheet will show as text, never run as a formula.
+
+    Numbers stay numbers: a negative number is not text a formula can hide in.
+    """
+    if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
 
 
 def history_to_json(

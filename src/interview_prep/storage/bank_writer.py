@@ -64,7 +64,7 @@ def write_bank(
         if question_row is None:
             question_row = QuestionRow(bank_id=bank.id, question_id=question.id)
             session.add(question_row)
-        _fill(question_row, question, position)
+        fill_question(question_row, question, position)
     for question_id, question_row in stored.items():
         if question_id not in seen:
             question_row.retired = True
@@ -73,7 +73,8 @@ def write_bank(
     return ImportResult(bank_id=bank.id, questions=len(bank.questions), replaced=replaced)
 
 
-def _fill(row: QuestionRow, question: Question, position: int) -> None:
+def fill_question(row: QuestionRow, question: Question, position: int) -> None:
+    """Write ``question`` into its row (and tag rows); the row is current again."""
     row.position = position
     row.category = question.category
     row.difficulty = question.difficulty.value

@@ -1,7 +1,8 @@
 """The banks that ship with the app: loaded on first start, updated when a newer version ships.
 
 Only banks stored as bundled are ever touched; a user's own bank is left alone even if a bundled
-bank has its id. Several processes may start at once (web workers, a CLI command): the writing
+bank has its id, and a bundled bank the user deleted stays deleted (``removed_bundled_banks``).
+Several processes may start at once (web workers, a CLI command): the writing
 happens under a lock and re-reads the stored versions first, so each bank is written once.
 
 Reading and checking a bank file takes a good part of a second, on every start. So the SHA-256
@@ -23,7 +24,7 @@ from ..domain import Bank
 from .bank_writer import write_bank
 from .database import BUNDLED_SYNC_LOCK, Database
 from .records import BundledSync, SyncAction
-from .schema import BankRow
+from .schema import BankRow, RemovedBundledBankRow
 
 BUNDLED_FOLDER = Path(__file__).resolve().parent.parent / "data" / "banks"
 
@@ -72,9 +73,15 @@ def _stored(session: Session) -> dict[str, _Stored]:
     rows = session.execute(
         select(BankRow.id, BankRow.version, BankRow.bundled, BankRow.source_hash)
     )
-    return {
+    stored = {
         bank_id: _Stored(version, bundled, digest) for bank_id, version, bundled, digest in rows
     }
+    # A bundled bank the user deleted counts as the user's: it is never brought back.
+    for bank_id, version in session.execute(
+        select(RemovedBundledBankRow.bank_id, RemovedBundledBankRow.version)
+    ):
+        stored.setdefault(bank_id, _Stored(version, False, None))
+    return stored
 
 
 def _plan(stored: dict[str, _Stored], sources: list[_Source]) -> list[BundledSync]:
@@ -161,6 +168,16 @@ def sync_bundled_banks(
                 )
             )
         }
+        known.update(
+            (digest, BundledSync(bank_id=bank_id, action="skipped", version=version))
+            for bank_id, version, digest in session.execute(
+                select(
+                    RemovedBundledBankRow.bank_id,
+                    RemovedBundledBankRow.version,
+                    RemovedBundledBankRow.source_hash,
+                ).where(RemovedBundledBankRow.source_hash.in_(hashes))
+            )
+        )
     unread = [(path, data, digest) for (path, data), digest in zip(files, hashes, strict=True)]
     unread = [(path, data, digest) for path, data, digest in unread if digest not in known]
     changes: dict[str, BundledSync] = {}

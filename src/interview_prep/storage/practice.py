@@ -21,7 +21,13 @@ from sqlalchemy import ColumnElement, Text, cast, delete, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import ConflictError, InterviewPrepError, InvalidInputError, NotFoundError
+from ..errors import (
+    ConflictError,
+    InterviewPrepError,
+    InvalidInputError,
+    NotFoundError,
+    StaleWriteError,
+)
 from ..practice.attempts import AnswerSource, Attempt, QuestionRef
 from ..practice.scheduling import CardPhase, CardState, Rating, ReviewLogEntry
 from ..practice.sessions import PracticeSession
@@ -68,6 +74,8 @@ class DatabasePracticeStore:
 
         Raises:
             ConflictError: an attempt with this id exists (for any user).
+            StaleWriteError: the session already has an attempt at this question (the same
+                answer sent twice at once, perhaps to two processes).
             NotFoundError: the attempt's question is not stored.
             InvalidInputError: the answer cannot be stored (PostgreSQL refuses NUL characters).
         """
@@ -79,7 +87,9 @@ class DatabasePracticeStore:
         except IntegrityError as error:
             # Another process saved this id between our check and our insert, or the question
             # is missing: ask again in a fresh transaction which of the two it was.
-            raise self._explain(error, attempt.question, attempt_id=attempt.id) from error
+            raise self._explain(
+                error, attempt.question, attempt_id=attempt.id, session_id=attempt.session_id
+            ) from error
         except DataError as error:
             raise InvalidInputError(f"the answer cannot be stored: {error.orig}") from error
 
@@ -132,6 +142,7 @@ class DatabasePracticeStore:
 
         Raises:
             ConflictError: a review with this entry's id is already logged.
+            StaleWriteError: the entry's attempt is already reviewed (two ratings at once).
             NotFoundError: the question is not stored.
         """
         try:
@@ -139,7 +150,9 @@ class DatabasePracticeStore:
                 self._upsert_card_state(session, user_id, entry.question, state)
                 session.add(_review_row(user_id, entry))
         except IntegrityError as error:
-            raise self._explain(error, entry.question, review_id=entry.id) from error
+            raise self._explain(
+                error, entry.question, review_id=entry.id, reviewed_attempt=entry.attempt_id
+            ) from error
 
     def _upsert_card_state(
         self, session: Session, user_id: str, question: QuestionRef, state: CardState
@@ -192,7 +205,13 @@ class DatabasePracticeStore:
     # Sessions
 
     def save_session(self, session: PracticeSession) -> None:
-        """Insert or replace a session under its user and id."""
+        """Insert or replace a session under its user and id.
+
+        Raises:
+            StaleWriteError: the stored session has come further than this copy of it (another
+                request answered, graded or rated meanwhile): the copy is not written.
+            InvalidInputError: the session cannot be stored.
+        """
         insert = _upsert_insert(self.db.dialect)
         statement = insert(PracticeSessionRow).values(
             user_id=session.user_id,
@@ -201,16 +220,26 @@ class DatabasePracticeStore:
             created_at=session.created_at,
             updated_at=utcnow(),
             finished=session.is_finished,
+            progress=session_progress(session),
         )
-        statement = statement.on_conflict_do_update(
+        upsert = statement.on_conflict_do_update(
             index_elements=["user_id", "id"],
-            set_={name: statement.excluded[name] for name in ("data", "updated_at", "finished")},
-        )
+            set_={
+                name: statement.excluded[name]
+                for name in ("data", "updated_at", "finished", "progress")
+            },
+            # A copy with as much progress as the stored one (a newer draft) replaces it; a copy
+            # with less was loaded before another request moved the session on.
+            where=PracticeSessionRow.progress <= statement.excluded.progress,
+        ).returning(PracticeSessionRow.id)
         try:
             with self.db.session(write=True) as transaction:
-                transaction.execute(statement)
+                # RETURNING, not rowcount: psycopg reports -1 for this upsert.
+                written = len(transaction.execute(upsert).all())
         except DataError as error:
             raise InvalidInputError(f"the session cannot be stored: {error.orig}") from error
+        if written == 0:
+            raise StaleWriteError("this session was moved on by another request")
 
     def load_session(self, user_id: str, session_id: str) -> PracticeSession | None:
         """A stored session of the user, or ``None``."""
@@ -239,12 +268,24 @@ class DatabasePracticeStore:
         question: QuestionRef,
         *,
         attempt_id: str | None = None,
+        session_id: str | None = None,
         review_id: str | None = None,
+        reviewed_attempt: str | None = None,
     ) -> InterviewPrepError | IntegrityError:
         """The error a person can read for a refused write, or ``error`` itself if it is a bug."""
         with self.db.session() as session:
             if attempt_id is not None and session.get(AttemptRow, attempt_id) is not None:
                 return _attempt_taken(attempt_id)
+            if session_id is not None and session.scalar(
+                select(AttemptRow.id).where(
+                    AttemptRow.session_id == session_id, *_is_question(AttemptRow, question)
+                )
+            ):
+                return StaleWriteError(f"question {question.key} of this session is answered")
+            if reviewed_attempt is not None and session.scalar(
+                select(ReviewLogRow.pk).where(ReviewLogRow.attempt_id == reviewed_attempt)
+            ):
+                return StaleWriteError("this answer is already rated")
             if review_id is not None and session.scalar(
                 select(ReviewLogRow.pk).where(ReviewLogRow.id == review_id)
             ):
@@ -255,6 +296,18 @@ class DatabasePracticeStore:
         if stored is None:
             return NotFoundError(f"no question {question.key!r} to practise")
         return error
+
+
+def session_progress(session: PracticeSession) -> int:
+    """How many steps the session has taken: each item started, submitted, graded and rated
+    counts one. Every change but a draft adds to it, so it orders copies of one session."""
+    return sum(
+        (item.started_at is not None)
+        + (item.submitted_at is not None)
+        + (item.grade is not None)
+        + (item.rating is not None)
+        for item in session.items
+    )
 
 
 def delete_sessions_of_bank(session: Session, bank_id: str) -> int:

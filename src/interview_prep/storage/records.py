@@ -76,7 +76,8 @@ SyncAction = Literal["added", "updated", "unchanged", "skipped"]
 
 @dataclass(frozen=True)
 class BundledSync:
-    """What starting the app did to one bundled bank. ``skipped``: a user's own bank has its id."""
+    """What starting the app did to one bundled bank. ``skipped``: a user's own bank has its id,
+    or the user deleted the bundled bank."""
 
     bank_id: str
     action: SyncAction

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 
 from ..domain import Bank, Difficulty, Question
 from ..errors import BankFormatError, ConflictError, InvalidInputError, NotFoundError
+from ..input_policy import MAX_OFFSET, bounded_int
 from . import search as fulltext
 from .bank_writer import write_bank
 from .database import Database
 from .practice import delete_sessions_of_bank
 from .ranking import Narrowing, count_matches, ranked_page
 from .records import BankSummary, ImportResult, QuestionRecord, SearchHit
-from .schema import BankRow, QuestionRow, QuestionTagRow
+from .schema import BankRow, QuestionRow, QuestionTagRow, RemovedBundledBankRow
 
 
 def list_banks(db: Database) -> list[BankSummary]:
@@ -154,8 +155,10 @@ def _narrowing(
 
 
 def _check_page(limit: int | None, offset: int) -> None:
-    if offset < 0 or (limit is not None and limit < 0):
-        raise InvalidInputError("limit and offset cannot be negative")
+    # Both databases hold 64-bit integers: a larger offset would fail inside the driver.
+    bounded_int(offset, "offset", 0, MAX_OFFSET)
+    if limit is not None:
+        bounded_int(limit, "limit", 0, MAX_OFFSET)
 
 
 def _page(statement: Select[Any], limit: int | None, offset: int) -> Select[Any]:
@@ -376,16 +379,23 @@ def _taken(bank_id: str) -> ConflictError:
 def delete_bank(db: Database, bank_id: str) -> None:
     """Delete a bank, all its questions, and all practice of them (attempts, reviews, sessions).
 
-    A bundled bank comes back, in its shipped version, the next time the app starts; its
-    practice history does not.
+    A deleted bundled bank stays deleted: it is remembered (with its file's hash) so that the
+    next start does not load it again.
 
     Raises:
         NotFoundError: no bank has this id.
     """
     with db.session(write=True) as session:
-        deleted = session.execute(delete(BankRow).where(BankRow.id == bank_id))
-        if not getattr(deleted, "rowcount", 0):
+        row = session.get(BankRow, bank_id)
+        if row is None:
             raise NotFoundError(f"no bank {bank_id!r}")
+        if row.bundled:
+            session.merge(
+                RemovedBundledBankRow(
+                    bank_id=bank_id, version=row.version, source_hash=row.source_hash
+                )
+            )
+        session.execute(delete(BankRow).where(BankRow.id == bank_id))
         # Attempts, card states and reviews go by foreign-key cascade; sessions keep their
         # questions in JSON, out of the cascade's reach.
         delete_sessions_of_bank(session, bank_id)

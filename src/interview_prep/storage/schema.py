@@ -151,6 +151,47 @@ class QuestionTagRow(Base):
     tag: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, index=True)
 
 
+class QuestionVersionRow(Base):
+    """One saved state of a question (``Question.to_dict()``), numbered from 1 per question.
+
+    The newest number is the question's revision: a save names the revision it was edited from,
+    and is refused when another save came first. Undo stores an older state as a new version, so
+    the history only ever grows.
+    """
+
+    __tablename__ = "question_versions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["bank_id", "question_id"],
+            ["questions.bank_id", "questions.question_id"],
+            ondelete="CASCADE",
+        ),
+        UniqueConstraint("bank_id", "question_id", "number"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    number: Mapped[int] = mapped_column(Integer)
+    rubric: Mapped[dict[str, Any]]
+    action: Mapped[str] = mapped_column(String(20))
+    """What made this version: ``imported`` (the state before the first edit), ``created``,
+    ``edited``, ``undone``, ``deleted`` or ``restored``."""
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RemovedBundledBankRow(Base):
+    """A bundled bank the user deleted: never loaded again on start."""
+
+    __tablename__ = "removed_bundled_banks"
+
+    bank_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+    """The hash of the shipped file when it was deleted, so that file is not even parsed."""
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # Practice: what each user did with the questions (read and written by :mod:`.practice`).
 #
 # The practice rows of a question are deleted with it (ON DELETE CASCADE). A question row is only
@@ -186,6 +227,9 @@ class AttemptRow(Base):
         *_question_key(),
         Index(None, "user_id", "submitted_at"),
         Index(None, "user_id", "bank_id", "question_id"),
+        # One attempt per question of a session, whichever process saves it (migration 0007).
+        # Attempts outside a session have no session id, and NULLs never collide.
+        Index(None, "session_id", "bank_id", "question_id", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -228,6 +272,8 @@ class ReviewLogRow(Base):
         *_question_key(),
         Index(None, "user_id", "reviewed_at"),
         UniqueConstraint("id"),
+        # One review per attempt: a second, concurrent rating is refused (migration 0007).
+        Index(None, "attempt_id", unique=True),
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -260,6 +306,9 @@ class PracticeSessionRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished: Mapped[bool] = mapped_column(default=False)
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """How far the session has come (steps started, submitted, graded, rated); it only grows,
+    so a write carrying less progress than the stored row is a stale copy and is refused."""
 
 
 # Accounts (read and written by :mod:`.accounts`). Secrets are never stored: sessions and API

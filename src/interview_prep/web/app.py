@@ -26,9 +26,11 @@ from ..storage.practice import DatabasePracticeStore
 from .account import routes as account
 from .api import routes as api
 from .auth import requires
+from .authoring import routes as authoring
 from .cache import BankCatalog, CurrentQuestions, PageCache
 from .cohorts import routes as cohorts
 from .errors import install_error_handlers
+from .inputs import InputPolicyMiddleware
 from .practice import routes as practice
 from .progress import routes as progress
 from .request_guard import HostPolicy, RequestGuardMiddleware
@@ -139,6 +141,7 @@ def create_app(
             db.close()
         raise ConfigurationError(NO_ACCOUNTS)
     install_error_handlers(app)
+    app.add_middleware(InputPolicyMiddleware)
     # A request for a foreign host name or a cross-site write is refused before any route (or
     # cache) sees it; the security headers, added after it and so wrapped around it, still apply.
     app.add_middleware(
@@ -152,6 +155,8 @@ def create_app(
         include_in_schema=False,
         dependencies=[Depends(requires(Action.VIEW_PUBLIC))],
     )
+    # Before the study pages: /banks/new is the editor's, not a bank called "new".
+    app.include_router(authoring.router)
     app.include_router(study.router)
     app.include_router(practice.router)
     app.include_router(progress.router)

@@ -13,11 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from starlette.responses import HTMLResponse, Response
 
 from ...accounts.permissions import Action
 from ...domain.questions import Difficulty
+from ...input_policy import MAX_OFFSET, clean_optional, clean_text
 from ...storage import repository
 from ...storage.records import BankSummary, QuestionRecord
 from ..auth import requires
@@ -45,7 +46,9 @@ CategoryParam = Annotated[str | None, Query(description="Only questions of this 
 DifficultyParam = Annotated[Difficulty | None, Query(description="easy, medium or hard.")]
 TagParam = Annotated[str | None, Query(description="Only questions with this tag.")]
 LimitParam = Annotated[int, Query(ge=1, le=500, description="At most this many results.")]
-OffsetParam = Annotated[int, Query(ge=0, description="Skip this many results first.")]
+OffsetParam = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description="Skip this many results first.")
+]
 
 
 def _bank(summary: BankSummary) -> dict[str, Any]:
@@ -168,9 +171,16 @@ class GradeRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    question_id: str = Field(min_length=1, description="The question's id, or `bank/id`.")
-    answer: str = Field(description="The candidate's answer, as typed or transcribed.")
-    bank: str | None = Field(default=None, description="The question's bank, if ambiguous.")
+    # JSON can carry \u0000 and lone-surrogate escapes: the input policy cleans them here.
+    question_id: Annotated[str, AfterValidator(clean_text)] = Field(
+        min_length=1, max_length=300, description="The question's id, or `bank/id`."
+    )
+    answer: Annotated[str, AfterValidator(clean_text)] = Field(
+        description="The candidate's answer, as typed or transcribed."
+    )
+    bank: Annotated[str | None, AfterValidator(clean_optional)] = Field(
+        default=None, max_length=200, description="The question's bank, if ambiguous."
+    )
 
 
 _AUDIO_FORM = {

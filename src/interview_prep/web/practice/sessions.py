@@ -18,7 +18,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ...errors import InvalidInputError, NotFoundError
+from ...errors import InvalidInputError, NotFoundError, StaleWriteError
+from ...input_policy import clean_text
 from ...practice.attempts import AnswerSource
 from ...practice.scheduling import Rating
 from ...practice.service import (
@@ -106,16 +107,30 @@ def resume(ctx: PracticeContext, session_id: str) -> tuple[PracticeSession, Step
         NotFoundError: no such session, or one of its questions is gone.
     """
     with _lock(session_id):
-        session = load_session(ctx, session_id)
-        questions = session_questions(ctx, session)
-        now = ctx.now()
-        expire_overdue(ctx.store, session, now)
-        _grade_submitted(ctx, session, questions)
-        step = next_step(session)
-        if step.kind is StepKind.ANSWER and session.items[step.index].started_at is None:
-            session.start(now)
-            ctx.store.save_session(session)
-    return session, step
+        for _ in range(_STALE_RETRIES):
+            session = load_session(ctx, session_id)
+            try:
+                return session, _bring_up_to_date(ctx, session)
+            except StaleWriteError:
+                continue  # another process moved it on meanwhile: start from its copy
+        return session, next_step(session)
+
+
+# The lock above holds within one process; across processes the database refuses a stale or
+# repeated write (StaleWriteError), and the request then works from the stored session.
+_STALE_RETRIES = 3
+
+
+def _bring_up_to_date(ctx: PracticeContext, session: PracticeSession) -> Step:
+    questions = session_questions(ctx, session)
+    now = ctx.now()
+    expire_overdue(ctx.store, session, now)
+    _grade_submitted(ctx, session, questions)
+    step = next_step(session)
+    if step.kind is StepKind.ANSWER and session.items[step.index].started_at is None:
+        session.start(now)
+        ctx.store.save_session(session)
+    return step
 
 
 def _check_index(session: PracticeSession, index: int) -> None:
@@ -145,7 +160,9 @@ def check_feedback(session: PracticeSession, index: int) -> None:
 def _normalise(answer: str) -> str:
     # Browsers send a textarea's line breaks as CRLF; the grader's passages are offsets into the
     # text it is given, and the page shows the stored text, so keep one form of line break.
-    return answer.replace("\r\n", "\n").replace("\r", "\n")
+    # The input policy too (the web edge already applied it to forms; this keeps it for any
+    # caller): a NUL in a draft made PostgreSQL refuse the answer when the clock submitted it.
+    return clean_text(answer).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_source(text: str) -> AnswerSource:
@@ -183,8 +200,14 @@ def submit(
         if session.current_index != index or session.items[index].started_at is None:
             return session
         record = ctx.record(session.items[index].question)
-        submitted = submit_answer(ctx.store, session, _normalise(answer), ctx.now(), source=source)
-        grade_answer(ctx.store, session, submitted, record.question, ctx.grader())
+        try:
+            submitted = submit_answer(
+                ctx.store, session, _normalise(answer), ctx.now(), source=source
+            )
+            grade_answer(ctx.store, session, submitted, record.question, ctx.grader())
+        except StaleWriteError:
+            # The same answer, sent again to another process, got there first.
+            return load_session(ctx, session_id)
     return session
 
 
@@ -206,7 +229,10 @@ def save_draft(ctx: PracticeContext, session_id: str, index: int, answer: str) -
         if deadline is not None and now > deadline:
             return False
         session.save_draft(_normalise(answer), now)
-        ctx.store.save_session(session)
+        try:
+            ctx.store.save_session(session)
+        except StaleWriteError:
+            return False  # submitted meanwhile by another process: the draft is too late
     return True
 
 
@@ -238,7 +264,11 @@ def rate(ctx: PracticeContext, session_id: str, index: int, rating: Rating) -> P
         _check_index(session, index)
         if session.items[index].rating is not None:
             return session
-        rate_answer(ctx.store, session, index, rating, ctx.now(), settings=ctx.settings)
+        try:
+            rate_answer(ctx.store, session, index, rating, ctx.now(), settings=ctx.settings)
+        except StaleWriteError:
+            # Rated at the same moment by another process: its review is the one kept.
+            return load_session(ctx, session_id)
     return session
 
 

@@ -1,0 +1,141 @@
+"""Read an Anki package (``.apkg``) as a bank.
+
+Decks this app exported carry each question whole in their ``Rubric`` field, and come back
+exactly. Notes of any other deck become questions from their first two fields (front: the
+question, back: the model answer), with the deck's name as category and title.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..domain.banks import Bank
+from ..domain.questions import slugify
+from ..errors import BankFormatError
+from .anki import RUBRIC
+from .validation import validate_bank_data
+
+_COLLECTIONS = ("collection.anki21", "collection.anki2")
+_TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"<br\s*/?>|</p>|</div>|</li>", re.I)
+
+
+def _plain(field: str) -> str:
+    """An Anki field's HTML as plain text."""
+    text = _BREAK.sub("\n", field)
+    return html.unescape(_TAG.sub("", text)).strip()
+
+
+def _collection(data: bytes, source: str, max_bytes: int) -> bytes:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise BankFormatError(f"{source}: not an Anki package (not a zip archive)") from None
+    with archive:
+        names = set(archive.namelist())
+        name = next((candidate for candidate in _COLLECTIONS if candidate in names), None)
+        if name is None:
+            raise BankFormatError(f"{source}: not an Anki package (no collection inside)")
+        if archive.getinfo(name).file_size > max_bytes:
+            raise BankFormatError(
+                f"{source}: the deck unpacks to more than {max_bytes / 1024 / 1024:.0f} MB, over "
+                "the limit for a bank"
+            )
+        return archive.read(name)
+
+
+def _notes(collection: bytes, source: str) -> tuple[list[tuple[str, list[str], str]], str]:
+    """Every note as (model id, fields, tags), and the first deck's name."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "collection.sqlite"
+        path.write_bytes(collection)
+        connection = sqlite3.connect(path)
+        try:
+            notes = [
+                (str(mid), flds.split("\x1f"), tags)
+                for mid, flds, tags in connection.execute(
+                    "SELECT mid, flds, tags FROM notes ORDER BY id"
+                )
+            ]
+            decks: dict[str, Any] = json.loads(
+                connection.execute("SELECT decks FROM col").fetchone()[0] or "{}"
+            )
+        except sqlite3.DatabaseError as error:
+            raise BankFormatError(f"{source}: not an Anki package ({error})") from None
+        finally:
+            connection.close()
+    names = [deck.get("name", "") for key, deck in decks.items() if key != "1"]
+    return notes, (names[0] if names else "") or Path(source).stem
+
+
+def read_anki_package(data: bytes, source: str, *, max_bytes: int) -> Bank:
+    """Read and validate a bank from an ``.apkg`` file's bytes.
+
+    Raises:
+        BankFormatError: the file is not an Anki package, holds no notes, or its questions do
+            not make a valid bank.
+    """
+    if len(data) > max_bytes:
+        raise BankFormatError(
+            f"{source}: the file is {len(data) / 1024 / 1024:.1f} MB, over the "
+            f"{max_bytes / 1024 / 1024:.0f} MB limit for a bank"
+        )
+    notes, deck_name = _notes(_collection(data, source, max_bytes), source)
+    if not notes:
+        raise BankFormatError(f"{source}: the Anki deck has no notes")
+    details: dict[str, Any] | None = None
+    questions: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    for _, fields, tags in notes:
+        rubric = _rubric(fields)
+        if rubric is not None:
+            details = details or rubric.get("bank")
+            questions.append(rubric["question"])
+            taken.add(rubric["question"].get("id", ""))
+            continue
+        if len(fields) < 2 or not _plain(fields[0]):
+            continue
+        question = _plain(fields[0])
+        base, number = slugify(question), 2
+        question_id = base
+        while question_id in taken:
+            question_id, number = f"{base}-{number}", number + 1
+        taken.add(question_id)
+        questions.append(
+            {
+                "id": question_id,
+                "category": deck_name[:100],
+                "question": question,
+                "answer": _plain(fields[1]) or "(no answer on the card)",
+                "tags": list(
+                    dict.fromkeys(slugify(tag, 20) for tag in tags.split() if slugify(tag))
+                ),
+            }
+        )
+    bank = dict(details or {"id": slugify(deck_name), "title": deck_name})
+    bank["questions"] = questions
+    return validate_bank_data(bank, source)
+
+
+def _rubric(fields: list[str]) -> dict[str, Any] | None:
+    """The question this app stored in the note's Rubric field, if it is one of ours."""
+    if len(fields) != 4 or not fields[3].startswith("{"):
+        return None
+    try:
+        value = json.loads(html.unescape(fields[3]))
+    except json.JSONDecodeError:
+        return None
+    if isinstance(value, dict) and isinstance(value.get("question"), dict):
+        return value
+    return None
+
+
+__all__ = ["RUBRIC", "read_anki_package"]
