@@ -8,12 +8,13 @@ has used up the limit learns nothing more, not even from a right guess.
 from __future__ import annotations
 
 import math
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputError, LoginError, NotFoundError, TooManyAttemptsError
 from . import passwords, throttle
-from .users import Role, User, check_display_name, check_password, normalise_username
+from .users import LOCAL_USER_ID, Role, User, check_display_name, check_password, normalise_username
 
 if TYPE_CHECKING:
     from ..storage.accounts import DatabaseAccountStore
@@ -53,7 +54,9 @@ def find_user(store: DatabaseAccountStore, username: str) -> User:
     Raises:
         NotFoundError: no account has this username.
     """
-    user = store.user_by_username(username.strip().lower())
+    name = username.strip().lower()
+    # The local user (single-user mode's owner) is no account: it never gets a password or role.
+    user = store.user_by_username(name) if name != LOCAL_USER_ID else None
     if user is None:
         raise NotFoundError(f"no user {username!r}")
     return user
@@ -72,14 +75,45 @@ def reset_password(store: DatabaseAccountStore, username: str, password: str) ->
     return user
 
 
-def set_disabled(store: DatabaseAccountStore, username: str, disabled: bool = True) -> User:
+def set_disabled(
+    store: DatabaseAccountStore, username: str, disabled: bool = True, *, by: str | None = None
+) -> User:
     """Disable an account (its sessions and tokens end at once), or enable it again.
+
+    Args:
+        by: the id of the admin doing it (from the web), who may not disable themselves.
 
     Raises:
         NotFoundError: no such user.
+        InvalidInputError: an admin disabling their own account.
     """
     user = find_user(store, username)
+    if disabled and user.id == by:
+        raise InvalidInputError("you cannot disable your own account: ask another admin")
     store.set_disabled(user.id, disabled)
+    return user
+
+
+def one_time_password() -> str:
+    """A random password for an admin to hand over once (128 bits, URL-safe, 22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def set_role(store: DatabaseAccountStore, username: str, role: Role, *, by: str) -> User:
+    """Give an account another role.
+
+    Args:
+        by: the id of the admin making the change, who may not take their own admin role away
+            (the server would be left without anyone to manage it).
+
+    Raises:
+        NotFoundError: no such user.
+        InvalidInputError: an admin demoting themselves.
+    """
+    user = find_user(store, username)
+    if user.id == by and role is not Role.ADMIN:
+        raise InvalidInputError("you cannot take away your own admin role: ask another admin")
+    store.set_role(user.id, role)
     return user
 
 

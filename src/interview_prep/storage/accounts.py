@@ -131,6 +131,11 @@ class DatabaseAccountStore:
             if disabled:
                 self._revoke(session, user_id, tokens=True)
 
+    def set_role(self, user_id: str, role: Role) -> None:
+        """Give an account another role (it takes effect on the account's next request)."""
+        with self.db.session(write=True) as session:
+            self._require(session, user_id).role = role.value
+
     def set_password_hash(
         self, user_id: str, password_hash: str, *, end_sessions: bool = True
     ) -> None:

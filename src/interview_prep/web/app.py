@@ -24,6 +24,7 @@ from ..storage.cohorts import DatabaseCohortStore
 from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
 from .account import routes as account
+from .admin import routes as admin
 from .api import routes as api
 from .auth import requires
 from .authoring import routes as authoring
@@ -162,6 +163,7 @@ def create_app(
     app.include_router(progress.router)
     app.include_router(account.router)
     app.include_router(cohorts.router)
+    app.include_router(admin.router)
     app.include_router(api.router)
     app.include_router(api.docs_router)
     return app
