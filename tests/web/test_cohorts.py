@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from interview_prep.accounts.users import Role
 from interview_prep.storage import Database
+from interview_prep.storage.accounts import DatabaseAccountStore
 
 from .conftest import soup
 from .teams import PASSWORD, add_user, log_in, team_app
@@ -58,7 +59,12 @@ def test_a_coach_invites_assigns_and_follows_a_cohort(app) -> None:
         # Someone new makes an account from the link; Alice joins with hers.
         joined = newcomer.post(
             f"/join/{token}",
-            data={"username": "nina", "name": "Nina N", "password": PASSWORD},
+            data={
+                "username": "nina",
+                "name": "Nina N",
+                "password": PASSWORD,
+                "join_token": join_token(newcomer, token),
+            },
             follow_redirects=False,
         )
         assert joined.status_code == 303
@@ -93,6 +99,68 @@ def test_a_coach_invites_assigns_and_follows_a_cohort(app) -> None:
         assert (
             alice.post("/cohorts", data={"name": "x", "csrf_token": alice_csrf}).status_code == 404
         )
+
+
+def join_token(client: TestClient, invitation: str) -> str:
+    """The sign-up form's own CSRF token, as the invitation page gives it to this browser."""
+    field = soup(client.get(f"/join/{invitation}").text).select_one("input[name=join_token]")
+    assert field is not None
+    return str(field["value"])
+
+
+def _invitation(app) -> str:
+    with TestClient(app) as coach:
+        csrf = log_in(coach, "carol")
+        cohort_url = coach.post("/cohorts", data={"name": "A", "csrf_token": csrf}).url.path
+        page = soup(coach.post(f"{cohort_url}/invitations", data={"csrf_token": csrf}).text)
+        return re.search(r"/join/([\w-]+)$", page.select_one(".token-value").text).group(1)
+
+
+def test_the_sign_up_form_refuses_a_missing_or_foreign_token(app, study_db: Database) -> None:
+    invitation = _invitation(app)
+    form = {"username": "mallory", "name": "M", "password": PASSWORD}
+    with TestClient(app) as victim, TestClient(app) as attacker:
+        own = join_token(victim, invitation)
+        foreign = join_token(attacker, invitation)
+        attempts = [
+            {},  # no token at all: a forged form on a foreign page
+            {"join_token": foreign},  # the attacker's own token, with the victim's cookie
+            {"join_token": "forged"},
+        ]
+        for extra in attempts:
+            refused = victim.post(f"/join/{invitation}", data={**form, **extra})
+            assert refused.status_code == 403
+            assert "sign-up form has expired" in refused.text
+            assert "interview_prep_session" not in refused.headers.get("set-cookie", "")
+        # Without the cookie (a cross-site post carries no strict cookie), even a real token fails.
+        with TestClient(app) as cookieless:
+            response = cookieless.post(f"/join/{invitation}", data={**form, "join_token": own})
+            assert response.status_code == 403
+        assert DatabaseAccountStore(study_db).user_by_username("mallory") is None
+        # The victim's own form still works, once.
+        joined = victim.post(
+            f"/join/{invitation}", data={**form, "join_token": own}, follow_redirects=False
+        )
+        assert joined.status_code == 303
+        assert DatabaseAccountStore(study_db).user_by_username("mallory") is not None
+
+
+def test_a_refused_sign_up_keeps_a_working_form(app) -> None:
+    invitation = _invitation(app)
+    with TestClient(app) as visitor:
+        token = join_token(visitor, invitation)
+        short = visitor.post(
+            f"/join/{invitation}",
+            data={"username": "nina", "password": "short", "join_token": token},
+        )
+        assert short.status_code == 422
+        again = soup(short.text).select_one("input[name=join_token]")["value"]
+        joined = visitor.post(
+            f"/join/{invitation}",
+            data={"username": "nina", "password": PASSWORD, "join_token": again},
+            follow_redirects=False,
+        )
+        assert joined.status_code == 303
 
 
 def test_a_bad_invitation_or_form_is_a_clear_error(app) -> None:

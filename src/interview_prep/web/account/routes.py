@@ -6,7 +6,6 @@ page says so.
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -14,16 +13,14 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ...accounts import service
 from ...accounts.permissions import Action
-from ...errors import CsrfError, LoginError, TooManyAttemptsError
+from ...errors import LoginError, TooManyAttemptsError
 from ...storage.accounts import SESSION_LIFETIME
 from ..auth import SESSION_COOKIE, Visitor, requires, visitor_of
+from ..form_tokens import LOGIN_FORM
 from ..templating import render
 
 router = APIRouter(include_in_schema=False)
 NO_STORE = {"Cache-Control": "no-store"}
-# The login form's own CSRF token (there is no session yet to hold one): a random value in a
-# strict cookie that the form repeats, which a foreign page can neither read nor set.
-LOGIN_COOKIE = "interview_prep_login"
 PUBLIC = [Depends(requires(Action.VIEW_PUBLIC))]
 OWN_ACCOUNT = [Depends(requires(Action.MANAGE_OWN_ACCOUNT))]
 
@@ -43,7 +40,7 @@ def _secure(request: Request) -> bool:
 def _login_page(
     request: Request, next_url: str, *, error: str = "", username: str = "", status: int = 200
 ) -> Response:
-    token = secrets.token_urlsafe(32)
+    token = LOGIN_FORM.new()
     response = render(
         request,
         "account/login.html",
@@ -51,15 +48,7 @@ def _login_page(
         status_code=status,
         headers=NO_STORE,
     )
-    response.set_cookie(
-        LOGIN_COOKIE,
-        token,
-        max_age=3600,
-        path="/login",
-        httponly=True,
-        samesite="strict",
-        secure=_secure(request),
-    )
+    LOGIN_FORM.set_cookie(request, response, token)
     return response
 
 
@@ -85,9 +74,7 @@ def log_in(
     next_url = safe_next(next)
     if not state.config.team:
         return RedirectResponse(next_url, status_code=303)
-    cookie = request.cookies.get(LOGIN_COOKIE, "")
-    if not (cookie and login_token and secrets.compare_digest(cookie, login_token)):
-        raise CsrfError("The login form has expired. Reload the page and try again.")
+    LOGIN_FORM.check(request, login_token)
     address = request.client.host if request.client else "unknown"
     try:
         _, token = service.log_in(state.accounts, username, password, address, state.clock())
@@ -102,7 +89,7 @@ def log_in(
         response.headers["Retry-After"] = str(error.retry_after_seconds)
         return response
     response = logged_in(request, token, next_url)
-    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    LOGIN_FORM.clear(response)
     return response
 
 

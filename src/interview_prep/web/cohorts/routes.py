@@ -18,6 +18,7 @@ from ...errors import ConflictError, InvalidInputError, NotFoundError
 from ...practice.cohort_report import report_to_csv
 from ..account.routes import logged_in
 from ..auth import Visitor, actor_of, requires, visitor_of
+from ..form_tokens import JOIN_FORM
 from ..templating import render
 from .views import cohort_for, dashboard_context, report_of, visible_cohorts
 
@@ -125,8 +126,21 @@ async def join_page(request: Request, token: str) -> Response:
     state = request.app.state
     cohort = state.cohorts.invitation(token, state.clock())
     visitor: Visitor = await visitor_of(request)
-    context = {"cohort": cohort, "token": token, "form": {}}
-    return render(request, "cohorts/join.html", {**context, "visitor": visitor}, headers=NO_STORE)
+    context = {"cohort": cohort, "token": token, "form": {}, "visitor": visitor}
+    return _join_page(request, context)
+
+
+def _join_page(request: Request, context: dict[str, object], status: int = 200) -> Response:
+    """The invitation page; for a visitor without a session, with the sign-up form's own CSRF
+    token (a logged-in visitor's form carries the session's)."""
+    visitor: Visitor = request.state.visitor
+    if visitor.actor is not None:
+        return render(request, "cohorts/join.html", context, status_code=status, headers=NO_STORE)
+    join_token = JOIN_FORM.new()
+    context = {**context, "join_token": join_token}
+    response = render(request, "cohorts/join.html", context, status_code=status, headers=NO_STORE)
+    JOIN_FORM.set_cookie(request, response, join_token)
+    return response
 
 
 @router.post("/join/{token}", dependencies=PUBLIC)
@@ -136,6 +150,7 @@ def join(
     username: Annotated[str, Form(max_length=200)] = "",
     name: Annotated[str, Form(max_length=400)] = "",
     password: Annotated[str, Form(max_length=2000)] = "",
+    join_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Join the cohort; a visitor without an account makes one first and is logged in."""
     state = request.app.state
@@ -147,11 +162,15 @@ def join(
         return RedirectResponse("/practice", status_code=303)
     if not state.config.team:
         raise NotFoundError("Invitations are for team mode.")
+    # No session yet, so the permission check had no CSRF token to compare: the form has its own.
+    JOIN_FORM.check(request, join_token)
     try:
         user = service.add_user(state.accounts, username, password, now, display_name=name)
     except (InvalidInputError, ConflictError) as error:
         form = {"username": username, "name": name}
         context = {"cohort": cohort, "token": token, "form": form, "error": error.message}
-        return render(request, "cohorts/join.html", context, status_code=error.status)
+        return _join_page(request, context, error.status)
     state.cohorts.join(cohort.id, user.id, now)
-    return logged_in(request, state.accounts.create_session(user.id, now), "/practice")
+    response = logged_in(request, state.accounts.create_session(user.id, now), "/practice")
+    JOIN_FORM.clear(response)
+    return response
