@@ -119,3 +119,12 @@ class EditConflictError(ConflictError):
 
     code = "edit_conflict"
     title = "Changed in another window"
+
+
+class DatabaseUnavailableError(InterviewPrepError):
+    """The database could not be reached for a moment (restarting, or the network dropped)."""
+
+    status = 503
+    code = "database_unavailable"
+    title = "The database is unavailable"
+    retry_after_seconds = 2

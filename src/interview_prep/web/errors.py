@@ -14,12 +14,14 @@ from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import (
+    DatabaseUnavailableError,
     InterviewPrepError,
     InvalidInputError,
     LoginRequiredError,
@@ -116,7 +118,7 @@ async def _app_error(request: Request, exc: Exception) -> Response:
         back = "" if request.method != "GET" or target == "/" else f"?next={quote(target)}"
         return RedirectResponse(f"/login{back}", status_code=303)
     response = error_response(path, exc.status, exc.code, exc.title, exc.message)
-    if isinstance(exc, TooManyAttemptsError):
+    if isinstance(exc, TooManyAttemptsError | DatabaseUnavailableError):
         response.headers["Retry-After"] = str(exc.retry_after_seconds)
     if isinstance(exc, LoginRequiredError):
         response.headers["WWW-Authenticate"] = "Bearer"
@@ -166,6 +168,24 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+DATABASE_UNAVAILABLE = (
+    "The database could not be reached just now, so this request may not have been completed. "
+    "Try again in a moment: an answer sent again is never stored twice."
+)
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """A lost database connection (a restart of PostgreSQL, a dropped network) is the server's
+    weather, not a bug: a clear 503 that invites a retry, and one line in the log. The pool
+    (``pool_pre_ping``) replaces the dead connections, so the next request works again."""
+    assert isinstance(exc, DBAPIError)
+    if not (isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated):
+        raise exc  # any other database error is a bug: the catch-all logs its traceback
+    reason = (str(exc.orig or exc).strip().splitlines() or ["connection lost"])[0]
+    logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, reason)
+    return await _app_error(request, DatabaseUnavailableError(DATABASE_UNAVAILABLE))
+
+
 class CatchAllMiddleware:
     """Turn an unexpected exception into a logged traceback and a friendly 500.
 
@@ -204,4 +224,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InterviewPrepError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_middleware(CatchAllMiddleware)
