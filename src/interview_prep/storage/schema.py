@@ -22,10 +22,12 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -246,6 +248,47 @@ class AttemptRow(Base):
     session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     grade: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     """The grader's result (``GradeResult.to_dict()``); SQL NULL until graded."""
+
+
+class RecordingRow(Base):
+    """A spoken answer's recording, stored before it is transcribed (migration 0008).
+
+    ``audio`` is NULL once deleted (by the candidate, or at once when ``keep_audio`` is off);
+    the transcript and the delivery metrics stay, for the progress page's trends.
+    """
+
+    __tablename__ = "recordings"
+    __table_args__ = (
+        *_question_key(),
+        Index(None, "user_id", "created_at"),
+        CheckConstraint(
+            "status IN ('queued', 'transcribing', 'transcribed', 'failed')", name="status"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    user_id: Mapped[str] = mapped_column(_user_key())
+    bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    item_index: Mapped[int | None] = mapped_column(Integer)
+    attempt_id: Mapped[str | None] = mapped_column(
+        ForeignKey("attempts.id", ondelete="SET NULL"), index=True
+    )
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    # Deferred: status polls and lists must not read megabytes of audio they do not show.
+    audio: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    duration: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text)
+    transcript: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    delivery: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    grade: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    """The grade of an answer graded outside a session (a question's page)."""
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class CardStateRow(Base):
