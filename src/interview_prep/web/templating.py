@@ -134,6 +134,22 @@ def csrf_field(context: Mapping[str, Any]) -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
 
 
+def spoken_answer(request: Request, attempt_id: str | None) -> dict[str, Any] | None:
+    """The transcript and delivery of the recording an attempt was made from, for the practice
+    feedback page's include (``recordings/_spoken_feedback.html``); ``None`` for a typed one.
+
+    A template global rather than a key of the feedback view, so that spoken answers add one
+    include line to the practice templates and nothing to their views.
+    """
+    from .auth import actor_of
+    from .recordings.views import delivery_panel
+
+    if attempt_id is None:
+        return None
+    store = request.app.state.recordings
+    return delivery_panel(store.of_attempt(actor_of(request).user_id, attempt_id))
+
+
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     word = singular if count == 1 else (plural or singular + "s")
     return f"{count} {word}"
@@ -157,6 +173,7 @@ def environment() -> Environment:
         question_anchor=question_anchor,
         category_anchor=category_anchor,
         csrf_field=csrf_field,
+        spoken_answer=spoken_answer,
     )
     env.filters.update(
         answer_html=answer_html,
