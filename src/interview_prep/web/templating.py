@@ -150,6 +150,31 @@ def spoken_answer(request: Request, attempt_id: str | None) -> dict[str, Any] | 
     return delivery_panel(store.of_attempt(actor_of(request).user_id, attempt_id))
 
 
+def delivery_trends(request: Request) -> dict[str, Any]:
+    """The visitor's delivery trends (pace, fillers a minute), for the progress page's include
+    (``recordings/_delivery_trends.html``); a template global for the reason given above."""
+    from ..speech.trends import delivery_points, fillers_chart, pace_chart
+    from .auth import actor_of
+    from .localtime import local_datetime, visitor_zone
+
+    points = delivery_points(request.app.state.recordings.deliveries(actor_of(request).user_id))
+    zone = visitor_zone(request)
+    return {
+        "points": points,
+        "pace_chart": Markup(pace_chart(points)),
+        "fillers_chart": Markup(fillers_chart(points)),
+        "rows": [
+            {
+                "when": local_datetime(point.when, zone),
+                "pace": point.pace,
+                "fillers": point.fillers_per_minute,
+                "pauses": point.long_pauses,
+            }
+            for point in reversed(points)
+        ],
+    }
+
+
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     word = singular if count == 1 else (plural or singular + "s")
     return f"{count} {word}"
@@ -174,6 +199,7 @@ def environment() -> Environment:
         category_anchor=category_anchor,
         csrf_field=csrf_field,
         spoken_answer=spoken_answer,
+        delivery_trends=delivery_trends,
     )
     env.filters.update(
         answer_html=answer_html,

@@ -276,3 +276,60 @@ def test_in_team_mode_another_users_recording_is_not_found(study_db: Database) -
             refused = bob.post(f"{url}/{action}", headers={"X-CSRF-Token": bob_token})
             assert refused.status_code == 404
         assert alice.get(f"{url}/audio").status_code == 200
+
+
+def test_the_progress_page_shows_delivery_trends_of_graded_spoken_answers(
+    client: TestClient, study_db: Database
+) -> None:
+    from interview_prep.practice.clock import utc_now
+    from interview_prep.speech.recordings import NewRecording
+    from interview_prep.speech.transcript import TimedWord, Transcript
+
+    assert soup(client.get("/progress").text).select_one("#delivery") is None
+    store = DatabaseRecordingStore(study_db)
+    for number, pace in enumerate((190.0, 150.0)):
+        recording_id = f"spoken-{number}"
+        store.save(
+            NewRecording(
+                recording_id, "local", BANK, "vanishing-gradients", "audio/wav", b"x", utc_now()
+            )
+        )
+        store.save_grade(
+            "local",
+            recording_id,
+            transcript=Transcript((TimedWord("ReLU", 0.0, 0.5),), 1.0),
+            delivery={
+                "metrics": [
+                    {"name": "pace", "value": pace},
+                    {"name": "fillers", "value": 2.0},
+                    {"name": "long pauses", "value": 1.0},
+                ]
+            },
+        )
+    section = soup(client.get("/progress").text).select_one("#delivery")
+    assert section is not None
+    rows = [
+        [td.get_text() for td in row.select("td")][1:]
+        for row in section.select("tr[data-delivery-row]")
+    ]
+    assert rows == [["150", "2.0", "1"], ["190", "2.0", "1"]]  # latest first
+    assert len(section.select("svg.trend-chart")) == 2
+
+
+def test_silence_and_a_recording_over_the_time_limit_fail_with_their_reason(
+    study_db: Database, tmp_path: Path
+) -> None:
+    silence, long = tmp_path / "silence.wav", tmp_path / "long.wav"
+    subprocess.run(
+        ["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", silence, "trim", "0", "2"], check=True
+    )
+    subprocess.run(
+        ["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", long, "synth", "5", "sine", "300"],
+        check=True,
+    )
+    with _client(study_db, tmp_path, max_audio_seconds=3) as client:
+        for path, says in ((silence, "silent"), (long, "minutes are accepted")):
+            url = recording_url(upload(client, path.read_bytes()))
+            page = wait_for(client, url)
+            assert says in page.select_one("[role=alert]").get_text()
+            assert page.select_one("audio") is not None  # the audio is kept

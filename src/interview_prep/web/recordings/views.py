@@ -3,7 +3,6 @@ long pauses marked, the grade with its covered passages, and the delivery metric
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,7 +58,7 @@ def marked_transcript(transcript: Transcript, delivery: dict[str, Any]) -> Marku
             )
         if index in pauses:
             html += Markup(
-                ' <span class="pause" title="Pause of {0:.1f} s">⏸ {0:.1f} s</span>'
+                ' <span class="pause" title="Pause of {0:.1f} s">pause {0:.1f} s</span>'
             ).format(pauses[index])
         html += " "
     return html
@@ -156,23 +155,3 @@ def delivery_panel(recording: StoredRecording | None) -> dict[str, Any] | None:
         "metrics": metric_views(recording.delivery),
         "coaching": recording.delivery.get("coaching", ()),
     }
-
-
-def trend_rows(
-    deliveries: Iterable[tuple[datetime, dict[str, Any]]], zone_format: Any
-) -> list[dict[str, Any]]:
-    """One row per graded spoken answer, oldest first: when, pace and fillers a minute."""
-    rows = []
-    for when, delivery in deliveries:
-        values = {metric["name"]: float(metric["value"]) for metric in delivery.get("metrics", ())}
-        if "pace" not in values:
-            continue
-        rows.append(
-            {
-                "when": zone_format(when),
-                "pace": values["pace"],
-                "fillers": values.get("fillers", 0.0),
-                "pauses": values.get("long pauses", 0.0),
-            }
-        )
-    return rows

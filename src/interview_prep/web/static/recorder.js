@@ -50,7 +50,9 @@
     var message = box.querySelector("[data-recorder-message]");
     var slot = box.querySelector("[data-recording-slot]");
     var maxSeconds = parseFloat(box.getAttribute("data-max-seconds")) || 0;
-    var state = { recorder: null, stream: null, context: null, ticker: null, frame: null, started: 0 };
+    // ``answering``: from Record until the server refused the recording (or never got it), the
+    // voice answer is the one in progress, so the session's timeout must not submit the text.
+    var state = { recorder: null, stream: null, context: null, ticker: null, frame: null, started: 0, answering: false };
     box.hidden = false;
     box.recorder = state;
 
@@ -102,6 +104,7 @@
     function upload(chunks, type) {
       var blob = new Blob(chunks, { type: type || "audio/webm" });
       if (!blob.size) {
+        state.answering = false;
         say("Nothing was recorded: check the microphone and try again.", true);
         return;
       }
@@ -124,11 +127,13 @@
           if (window.htmx) window.htmx.process(slot);
           say(response.ok ? "Recording saved." : "The recording was not accepted.", !response.ok);
           box.setAttribute("data-state", response.ok ? "sent" : "refused");
+          state.answering = response.ok;
           record.disabled = false;
         });
       }).catch(function () {
         say("The recording could not be sent (is the app still running?). Press Record to try again.", true);
         box.setAttribute("data-state", "refused");
+        state.answering = false;
         record.disabled = false;
       });
     }
@@ -160,6 +165,7 @@
           upload(chunks, recorder.mimeType || type);
         });
         recorder.start(1000);
+        state.answering = true;
         state.started = performance.now();
         meter(stream);
         state.ticker = window.setInterval(function () {
@@ -186,11 +192,13 @@
     document.addEventListener("submit", function (event) {
       if (event.target.id !== "answer-form" || event.submitter) return;
       var recording = state.recorder && state.recorder.state === "recording";
-      if (!recording && !slot.querySelector("[data-recording]:not(.recording-failed)")) return;
+      if (!recording && !state.answering) return;
       event.preventDefault();
       event.stopImmediatePropagation();
+      var status = event.target.querySelector("[data-form-status]");
+      if (status) status.textContent = "Time is up: your spoken answer goes in below.";
       if (recording) finish("time");
-      else say("Time is up: submit your spoken answer below.");
+      else say("Time is up: submit your spoken answer below (or the typed one with Submit answer).");
     }, true);
   }
 
