@@ -260,6 +260,8 @@ def test_in_team_mode_another_users_recording_is_not_found(study_db: Database) -
     with TestClient(app) as alice, TestClient(app) as bob:
         alice_token = log_in(alice, "alice")
         bob_token = log_in(bob, "bob")
+        # The question page is cached for everyone: the recorder asks for its visitor's token.
+        assert alice.get("/recordings/csrf-token").json() == {"csrf_token": alice_token}
         # Bytes that fail to decode at once: ownership needs no transcription to wait for.
         response = alice.post(
             "/recordings",

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ...accounts.permissions import Action
 from ...errors import InterviewPrepError, InvalidInputError
@@ -96,6 +96,16 @@ def _session_item(
             "This question of the session is no longer being answered: reload the page."
         )
     return index, session.items[index].question
+
+
+@router.get("/recordings/csrf-token")
+def csrf_token(request: Request) -> Response:
+    """The visitor's CSRF token, for the recorder on a page cached for every visitor (a
+    question's page carries none). Another site cannot read it: the browser keeps this answer
+    from any page that is not the app's own."""
+    visitor = getattr(request.state, "visitor", None)
+    token = getattr(visitor, "csrf_token", None)
+    return JSONResponse({"csrf_token": token}, headers=NO_STORE)
 
 
 @router.post("/recordings", response_class=HTMLResponse)

@@ -211,8 +211,27 @@
     }
   });
 
+  // A question's page is cached for every visitor, so in team mode it carries no CSRF token:
+  // ask for the visitor's own, for the upload and for htmx's posts (grade, retry, delete).
+  function fetchToken() {
+    if (csrfToken() || document.body.hasAttribute("hx-headers")) return;
+    fetch("/recordings/csrf-token", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (body) {
+        if (!body.csrf_token) return;
+        var meta = document.createElement("meta");
+        meta.name = "csrf-token";
+        meta.content = body.csrf_token;
+        document.head.appendChild(meta);
+        document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRF-Token": body.csrf_token }));
+      })
+      .catch(function () { /* the upload then says what went wrong */ });
+  }
+
   function start() {
-    document.querySelectorAll("[data-recorder]").forEach(setup);
+    var boxes = document.querySelectorAll("[data-recorder]");
+    if (boxes.length) fetchToken();
+    boxes.forEach(setup);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
