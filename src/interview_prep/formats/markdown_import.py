@@ -155,10 +155,12 @@ class _Reader:
                 if not named:
                     raise self.error(number, "a category heading ('## ...') needs a name")
                 # Text between a category heading and its first question has no place in a bank.
+                self._skip_blank()
+                stray_line = self.at + 1
                 stray = self._block()
                 if stray:
                     raise self.error(
-                        number + 1,
+                        stray_line,
                         "text under a category heading must belong to a question: start it "
                         f"with '### The question?'; found {quote(stray[0])}",
                     )
