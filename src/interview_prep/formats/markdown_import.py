@@ -77,7 +77,7 @@ _MAX_ID = 80
 _SHAPES = {
     "key_points": "- A statement the interviewer listens for",
     "follow_ups": "- A follow-up question?",
-    "misconceptions": "- ✗ A wrong claim, then on the next line:   ✓ its correction",
+    "misconceptions": "'- ✗ the wrong claim', with '  ✓ its correction' on the line below",
     "errata": "- The model answer says “a passage of the answer”; correct is: the correction",
 }
 
