@@ -20,7 +20,7 @@ from .clock import require_utc
 from .progress import Progress, compute_progress
 from .queue import DailyQueue, QueueFilter, build_queue, candidates_from
 from .scheduling import CardState, Rating, make_scheduler, schedule
-from .sessions import PracticeSession, SessionConfig, SessionItem
+from .sessions import PracticeSession, SessionConfig, SessionItem, SessionMode, SessionStateError
 from .store import PracticeStore
 
 Grader = Callable[[Question, str], dict[str, Any]]
@@ -115,6 +115,44 @@ def start_session(
     )
     chosen = [(item.question, item.candidate.category) for item in queue.items]
     session = PracticeSession.create(config, chosen, now, user_id=user_id)
+    store.save_session(session)
+    return session
+
+
+def start_drill(
+    store: PracticeStore,
+    user_id: str,
+    record: QuestionRecordLike,
+    now: datetime,
+    *,
+    time_limit_s: int | None = None,
+) -> PracticeSession:
+    """Create and save a one-question drill on ``record`` ("Practise this")."""
+    config = SessionConfig(
+        bank=record.bank_id, count=1, time_limit_s=time_limit_s, mode=SessionMode.DRILL
+    )
+    chosen = [(ref_of(record), record.question.category)]
+    session = PracticeSession.create(config, chosen, now, user_id=user_id)
+    store.save_session(session)
+    return session
+
+
+def add_to_session(
+    store: PracticeStore, user_id: str, session_id: str, record: QuestionRecordLike
+) -> PracticeSession:
+    """Add ``record`` at the end of an unfinished session of the user, and save it.
+
+    Raises:
+        NotFoundError: the user has no such session.
+        SessionStateError: the session is finished, already has the question, or is full.
+        StaleWriteError: another request moved the session on meanwhile; nothing is written.
+    """
+    session = store.load_session(user_id, session_id)
+    if session is None:
+        raise NotFoundError("There is no practice session at this address.")
+    if session.is_finished:
+        raise SessionStateError("this session is finished: start a new one")
+    session.add_question(ref_of(record), record.question.category)
     store.save_session(session)
     return session
 

@@ -205,6 +205,20 @@ class PracticeSession:
             created_at=require_utc(now, "now"),
         )
 
+    def add_question(self, question: QuestionRef, category: str) -> SessionItem:
+        """Append a question to answer after the others ("Practise this" on a question).
+
+        Raises:
+            SessionStateError: the question is already in the session, or it is full.
+        """
+        if any(item.question == question for item in self.items):
+            raise SessionStateError("this question is already in this session")
+        if len(self.items) >= MAX_QUESTIONS:
+            raise SessionStateError(f"a session holds at most {MAX_QUESTIONS} questions")
+        item = SessionItem(question=question, category=category)
+        self.items.append(item)
+        return item
+
     # Where the session stands
 
     @property

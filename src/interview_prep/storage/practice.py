@@ -299,9 +299,9 @@ class DatabasePracticeStore:
 
 
 def session_progress(session: PracticeSession) -> int:
-    """How many steps the session has taken: each item started, submitted, graded and rated
-    counts one. Every change but a draft adds to it, so it orders copies of one session."""
-    return sum(
+    """How many steps the session has taken: each item added, started, submitted, graded and
+    rated counts one. Every change but a draft adds to it, so it orders copies of one session."""
+    return len(session.items) + sum(
         (item.started_at is not None)
         + (item.submitted_at is not None)
         + (item.grade is not None)

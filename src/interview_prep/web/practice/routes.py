@@ -15,14 +15,15 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ...accounts.permissions import Action
-from ...errors import InvalidInputError
+from ...errors import InterviewPrepError, InvalidInputError
+from ...practice.sessions import SessionStateError
 from ..auth import requires
 from ..templating import render
 from . import sessions, setup
 from .context import PracticeContext
 from .sessions import StepKind, session_url
 from .setup import SetupForm
-from .views import feedback_view, question_view, setup_view, summary_view
+from .views import feedback_view, practise_view, question_view, setup_view, summary_view
 
 
 def same_origin(request: Request) -> None:
@@ -83,6 +84,52 @@ def create_session(
             request, "practice/setup.html", context, status_code=error.status, headers=NO_STORE
         )
     return _redirect(session_url(session))
+
+
+@router.get("/practice/questions/{question_id:path}", response_class=HTMLResponse)
+def practise_page(request: Request, question_id: str) -> Response:
+    """ "Practise this": start a one-question drill, or add the question to the current session."""
+    ctx = PracticeContext.of(request)
+    record = setup.practised_question(ctx, question_id)
+    return render(request, "practice/practise.html", practise_view(ctx, record), headers=NO_STORE)
+
+
+@router.post("/practice/drills")
+def start_drill(
+    request: Request,
+    question: Annotated[str, Form()] = "",
+    time_limit: Annotated[str, Form()] = "",
+) -> Response:
+    """Start a one-question drill and go to it."""
+    ctx = PracticeContext.of(request)
+    try:
+        session = setup.drill_one(ctx, question, time_limit)
+    except InvalidInputError as error:
+        return _practise_again(request, ctx, question, error)
+    return _redirect(session_url(session))
+
+
+@router.post("/practice/sessions/{session_id}/questions")
+def add_question(
+    request: Request, session_id: str, question: Annotated[str, Form()] = ""
+) -> Response:
+    """Add a question to the end of an unfinished session and carry on with the session."""
+    ctx = PracticeContext.of(request)
+    try:
+        session = setup.add_one(ctx, session_id, question)
+    except SessionStateError as error:
+        return _practise_again(request, ctx, question, error)
+    return _redirect(session_url(session))
+
+
+def _practise_again(
+    request: Request, ctx: PracticeContext, key: str, error: InterviewPrepError
+) -> Response:
+    record = setup.practised_question(ctx, key)
+    context = practise_view(ctx, record, error.message)
+    return render(
+        request, "practice/practise.html", context, status_code=error.status, headers=NO_STORE
+    )
 
 
 @router.get("/practice/sessions/{session_id}", response_class=HTMLResponse)

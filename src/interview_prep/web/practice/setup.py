@@ -6,17 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...domain.questions import Difficulty
-from ...errors import InvalidInputError
+from ...errors import InvalidInputError, NotFoundError, StaleWriteError
+from ...practice.attempts import QuestionRef
 from ...practice.queue import DailyQueue
-from ...practice.service import start_session, todays_queue
+from ...practice.service import add_to_session, start_drill, start_session, todays_queue
 from ...practice.sessions import (
     MAX_QUESTIONS,
     MAX_TIME_LIMIT_S,
     PracticeSession,
     SessionConfig,
     SessionMode,
+    SessionStateError,
 )
-from ...storage.records import BankSummary
+from ...storage.records import BankSummary, QuestionRecord
 from .context import PracticeContext
 
 DEFAULT_COUNT = 5
@@ -109,3 +111,57 @@ def create_session(ctx: PracticeContext, form: SetupForm) -> PracticeSession:
         settings=ctx.settings,
         tz=ctx.zone,
     )
+
+
+# "Practise this": one question, from its page or its row on the bank page
+
+
+def practised_question(ctx: PracticeContext, key: str) -> QuestionRecord:
+    """The question ``key`` (``bank/question``) names.
+
+    Raises:
+        NotFoundError: no such question.
+    """
+    try:
+        ref = QuestionRef.parse(key)
+    except ValueError:
+        raise NotFoundError(f"There is no question {key!r}.") from None
+    return ctx.record(ref)
+
+
+def current_session(ctx: PracticeContext) -> PracticeSession | None:
+    """The session a question can be added to: the most recent unfinished one."""
+    sessions = ctx.store.unfinished_sessions(ctx.user_id)
+    return sessions[0] if sessions else None
+
+
+def drill_one(ctx: PracticeContext, key: str, time_limit: str) -> PracticeSession:
+    """Start a one-question drill on ``key``.
+
+    Raises:
+        NotFoundError: no such question.
+        InvalidInputError: a time limit that is not a whole number in range.
+    """
+    record = practised_question(ctx, key)
+    text = time_limit.strip()
+    limit = _whole_number(text, "The time limit", 1, MAX_TIME_LIMIT_S) if text else None
+    return start_drill(ctx.store, ctx.user_id, record, ctx.now(), time_limit_s=limit)
+
+
+def add_one(ctx: PracticeContext, session_id: str, key: str) -> PracticeSession:
+    """Add question ``key`` to the end of the visitor's unfinished session ``session_id``.
+
+    Raises:
+        NotFoundError: no such question, or no such session of the visitor.
+        SessionStateError: the session is finished, already has it, or is full; or another
+            request moved the session on meanwhile (try again).
+    """
+    if ctx.store.load_session(ctx.user_id, session_id) is None:
+        raise NotFoundError("There is no practice session at this address.")
+    record = practised_question(ctx, key)
+    try:
+        return add_to_session(ctx.store, ctx.user_id, session_id, record)
+    except StaleWriteError:
+        raise SessionStateError(
+            "This session changed while the question was being added. Try again."
+        ) from None

@@ -32,7 +32,7 @@ from ...storage.records import QuestionRecord
 from ..localtime import duration, local_datetime
 from .context import PracticeContext
 from .sessions import session_url
-from .setup import SetupForm, todays, unfinished
+from .setup import DEFAULT_TIME_LIMIT_S, SetupForm, current_session, todays, unfinished
 
 RATING_HINTS = {
     Rating.AGAIN: "Could not answer, or got it wrong",
@@ -89,6 +89,30 @@ def setup_view(
         "listed": listed,
         "more_listed": max(0, len(queue.items) - QUEUE_LISTED),
         "resumable": resumable,
+        "active_nav": "practice",
+    }
+
+
+def practise_view(
+    ctx: PracticeContext, record: QuestionRecord, error: str | None = None
+) -> dict[str, Any]:
+    """ "Practise this": a one-question drill, or the question added to the current session."""
+    current = current_session(ctx)
+    ref = ref_of(record)
+    return {
+        "record": record,
+        "question": record.question,
+        "key": ref.key,
+        "error": error,
+        "time_limit": DEFAULT_TIME_LIMIT_S,
+        "current": current,
+        "current_url": session_url(current) if current else "",
+        "current_has_it": current is not None
+        and any(item.question == ref for item in current.items),
+        "current_answered": sum(1 for item in current.items if item.submitted_at is not None)
+        if current
+        else 0,
+        "current_started": local_datetime(current.created_at, ctx.zone) if current else "",
         "active_nav": "practice",
     }
 

@@ -1,0 +1,73 @@
+"""Practice on the user's terms: one question from its page, added to a session, chosen sets."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from interview_prep.errors import NotFoundError
+from interview_prep.practice.attempts import LOCAL_USER_ID, QuestionRef
+from interview_prep.practice.clock import FixedClock
+from interview_prep.practice.service import (
+    add_to_session,
+    grade_answer,
+    rate_answer,
+    start_drill,
+    submit_answer,
+)
+from interview_prep.practice.sessions import (
+    MAX_QUESTIONS,
+    PracticeSession,
+    SessionConfig,
+    SessionMode,
+    SessionStateError,
+)
+from interview_prep.practice.store import InMemoryPracticeStore
+
+from .test_service import BY_REF, RECORDS, SETTINGS, grader
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store() -> InMemoryPracticeStore:
+    return InMemoryPracticeStore()
+
+
+def test_practise_this_starts_a_one_question_drill(store: InMemoryPracticeStore) -> None:
+    session = start_drill(store, LOCAL_USER_ID, RECORDS[2], START, time_limit_s=90)
+    assert [item.question for item in session.items] == [QuestionRef("ml", "q3")]
+    assert session.items[0].category == "Debugging"
+    assert session.config.mode is SessionMode.DRILL
+    assert session.config.time_limit_s == 90
+    assert store.load_session(LOCAL_USER_ID, session.id) == session
+
+
+def test_practise_this_adds_to_an_unfinished_session(store: InMemoryPracticeStore) -> None:
+    clock = FixedClock(START)
+    session = start_drill(store, LOCAL_USER_ID, RECORDS[0], clock())
+    session = add_to_session(store, LOCAL_USER_ID, session.id, RECORDS[1])
+    assert [item.question.question_id for item in session.items] == ["q1", "q2"]
+    assert store.load_session(LOCAL_USER_ID, session.id) == session
+    with pytest.raises(SessionStateError, match="already in this session"):
+        add_to_session(store, LOCAL_USER_ID, session.id, RECORDS[0])
+    # Someone else's session, or one that does not exist, is not found.
+    with pytest.raises(NotFoundError):
+        add_to_session(store, "someone-else", session.id, RECORDS[2])
+
+    for _ in session.items:
+        session.start(clock())
+        index = submit_answer(store, session, "right", clock.advance(seconds=10))
+        grade_answer(store, session, index, BY_REF[session.items[index].question], grader)
+        rate_answer(store, session, index, None, clock(), settings=SETTINGS)
+    assert session.is_finished
+    with pytest.raises(SessionStateError, match="finished"):
+        add_to_session(store, LOCAL_USER_ID, session.id, RECORDS[2])
+
+
+def test_a_session_holds_at_most_max_questions() -> None:
+    refs = [(QuestionRef("b", f"q{n}"), "C") for n in range(MAX_QUESTIONS)]
+    session = PracticeSession.create(SessionConfig(count=MAX_QUESTIONS), refs, START)
+    with pytest.raises(SessionStateError, match="at most"):
+        session.add_question(QuestionRef("b", "one-more"), "C")

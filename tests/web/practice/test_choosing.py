@@ -1,0 +1,133 @@
+"""Choosing what to practise, through the real app: "Practise this" from a question's page and
+from its row on the bank page, as a one-question drill or added to the current session."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from interview_prep.practice.attempts import LOCAL_USER_ID
+from interview_prep.practice.clock import FixedClock
+from interview_prep.storage import Database
+from interview_prep.storage.practice import DatabasePracticeStore
+from interview_prep.web.app import create_app
+
+from ..conftest import soup
+from ..teams import add_user, log_in, team_app
+from .test_routes import START, start, text
+
+PRACTISE_ADAM = "/practice/questions/ml-basics/adam"
+
+
+@pytest.fixture
+def app_client(study_db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(study_db, clock=FixedClock(START))) as test_client:
+        yield test_client
+
+
+def _session_of(response_location: str) -> str:
+    match = re.fullmatch(r"/practice/sessions/([0-9a-f]{32})", response_location)
+    assert match, response_location
+    return match.group(1)
+
+
+def test_question_page_and_bank_rows_link_to_practise_this(app_client: TestClient) -> None:
+    page = soup(app_client.get("/questions/ml-basics/adam").text)
+    assert page.find("a", string="Practise this")["href"] == PRACTISE_ADAM
+    bank = soup(app_client.get("/banks/ml-basics").text)
+    links = [a["href"] for a in bank.select("details.question a.practise-link")]
+    assert len(links) == len(bank.select("details.question")) == 8
+    assert PRACTISE_ADAM in links
+
+
+def test_practise_this_starts_a_one_question_drill(
+    app_client: TestClient, study_db: Database
+) -> None:
+    page = soup(app_client.get(PRACTISE_ADAM).text)
+    assert "no unfinished session" in text(page.select_one("main"))
+    response = app_client.post(
+        "/practice/drills",
+        data={"question": "ml-basics/adam", "time_limit": "90"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    session_id = _session_of(response.headers["location"])
+    session = DatabasePracticeStore(study_db).load_session(LOCAL_USER_ID, session_id)
+    assert session is not None
+    assert [item.question.key for item in session.items] == ["ml-basics/adam"]
+    assert session.config.time_limit_s == 90
+    answer = soup(app_client.get(response.headers["location"]).text)
+    assert "Question 1 of 1" in text(answer.select_one(".session-progress"))
+
+
+def test_practise_this_adds_to_the_current_session(
+    app_client: TestClient, study_db: Database
+) -> None:
+    url = start(app_client, count=2)
+    session_id = _session_of(url)
+    page = soup(app_client.get(PRACTISE_ADAM).text)
+    form = page.select_one(f"form[action='{url}/questions']")
+    assert form is not None and "0 of 2 questions answered" in text(page.select_one("main"))
+    response = app_client.post(
+        f"{url}/questions", data={"question": "ml-basics/adam"}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"] == url
+    session = DatabasePracticeStore(study_db).load_session(LOCAL_USER_ID, session_id)
+    assert session is not None and session.items[-1].question.key == "ml-basics/adam"
+    assert len(session.items) == 3
+    # Twice is refused, with the reason on the page, and nothing changes.
+    again = soup(app_client.get(PRACTISE_ADAM).text)
+    assert "already in that session" in text(again.select_one("main"))
+    refused = app_client.post(f"{url}/questions", data={"question": "ml-basics/adam"})
+    assert refused.status_code == 409
+    assert "already in this session" in text(soup(refused.text).select_one("[role=alert]"))
+    stored = DatabasePracticeStore(study_db).load_session(LOCAL_USER_ID, session_id)
+    assert stored is not None and len(stored.items) == 3
+
+
+def test_bad_input_gets_a_clear_answer_and_starts_nothing(
+    app_client: TestClient, study_db: Database
+) -> None:
+    assert app_client.get("/practice/questions/ml-basics/no-such").status_code == 404
+    assert app_client.get("/practice/questions/nonsense").status_code == 404
+    response = app_client.post(
+        "/practice/drills", data={"question": "ml-basics/adam", "time_limit": "soon"}
+    )
+    assert response.status_code == 422
+    assert "whole number" in text(soup(response.text).select_one("[role=alert]"))
+    missing = app_client.post(
+        "/practice/sessions/" + "0" * 32 + "/questions", data={"question": "ml-basics/adam"}
+    )
+    assert missing.status_code == 404
+    assert DatabasePracticeStore(study_db).unfinished_sessions(LOCAL_USER_ID) == []
+
+
+def test_in_team_mode_only_the_owner_adds_to_a_session(study_db: Database) -> None:
+    add_user(study_db, "alice")
+    add_user(study_db, "bob")
+    app = team_app(study_db)
+    with TestClient(app) as alice, TestClient(app) as bob:
+        alice_csrf = log_in(alice, "alice")
+        bob_csrf = log_in(bob, "bob")
+        response = alice.post(
+            "/practice/drills",
+            data={"question": "ml-basics/adam", "csrf_token": alice_csrf},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        url = response.headers["location"]
+        # Without the page's CSRF token, nothing starts.
+        assert (
+            alice.post("/practice/drills", data={"question": "ml-basics/adam"}).status_code == 403
+        )
+        # Bob cannot see it nor add to it: "not found", as for a session that does not exist.
+        assert bob.get(url).status_code == 404
+        refused = bob.post(
+            f"{url}/questions", data={"question": "ml-basics/batch-norm", "csrf_token": bob_csrf}
+        )
+        assert refused.status_code == 404
+        page = soup(bob.get(PRACTISE_ADAM).text)
+        assert "no unfinished session" in text(page.select_one("main"))
