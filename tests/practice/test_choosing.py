@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from interview_prep.errors import NotFoundError
+from interview_prep.errors import InvalidInputError, NotFoundError
 from interview_prep.practice.attempts import LOCAL_USER_ID, QuestionRef
 from interview_prep.practice.clock import FixedClock
 from interview_prep.practice.service import (
@@ -14,6 +14,7 @@ from interview_prep.practice.service import (
     grade_answer,
     rate_answer,
     start_drill,
+    start_session,
     submit_answer,
 )
 from interview_prep.practice.sessions import (
@@ -21,6 +22,7 @@ from interview_prep.practice.sessions import (
     PracticeSession,
     SessionConfig,
     SessionMode,
+    SessionOrder,
     SessionStateError,
 )
 from interview_prep.practice.store import InMemoryPracticeStore
@@ -71,3 +73,36 @@ def test_a_session_holds_at_most_max_questions() -> None:
     session = PracticeSession.create(SessionConfig(count=MAX_QUESTIONS), refs, START)
     with pytest.raises(SessionStateError, match="at most"):
         session.add_question(QuestionRef("b", "one-more"), "C")
+
+
+def _answer(store, session, clock, text):
+    session.start(clock())
+    index = submit_answer(store, session, text, clock.advance(seconds=10))
+    grade_answer(store, session, index, BY_REF[session.items[index].question], grader)
+    rate_answer(store, session, index, None, clock(), settings=SETTINGS)
+
+
+def test_my_weakest_comes_first_due_or_not(store: InMemoryPracticeStore) -> None:
+    clock = FixedClock(START)
+    for record, text in zip(RECORDS[:3], ["right", "wrong", "right"], strict=True):
+        _answer(store, start_drill(store, LOCAL_USER_ID, record, clock()), clock, text)
+    config = SessionConfig(count=2, order=SessionOrder.WEAKEST)
+    session = start_session(store, LOCAL_USER_ID, config, RECORDS, clock(), settings=SETTINGS)
+    # q2 was answered wrong; q1 and q3 right, so q1 comes next in bank order. q4 never answered.
+    assert [item.question.question_id for item in session.items] == ["q2", "q1"]
+    assert store.load_session(LOCAL_USER_ID, session.id).config.order is SessionOrder.WEAKEST
+
+    fresh = InMemoryPracticeStore()
+    with pytest.raises(InvalidInputError, match="has a graded answer yet"):
+        start_session(fresh, LOCAL_USER_ID, config, RECORDS, clock(), settings=SETTINGS)
+
+
+def test_a_list_and_a_search_narrow_the_pool(store: InMemoryPracticeStore) -> None:
+    config = SessionConfig(count=5, questions=("ml/q4", "ml/q3", "ml/q1"), search="q")
+    searched = [QuestionRef("ml", "q3"), QuestionRef("ml", "q4"), QuestionRef("ml", "q2")]
+    session = start_session(
+        store, LOCAL_USER_ID, config, RECORDS, START, settings=SETTINGS, searched=searched
+    )
+    assert [item.question.question_id for item in session.items] == ["q3", "q4"]
+    with pytest.raises(InvalidInputError, match="no questions match"):
+        start_session(store, LOCAL_USER_ID, config, RECORDS, START, searched=[])

@@ -8,19 +8,28 @@ review log before the session is marked rated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 
 from ..domain.questions import Question
-from ..errors import NotFoundError
+from ..errors import InvalidInputError, NotFoundError
 from .attempts import AnswerSource, Attempt, QuestionRef
 from .clock import require_utc
+from .mastery import masteries
 from .progress import Progress, compute_progress
-from .queue import DailyQueue, QueueFilter, build_queue, candidates_from
+from .queue import Candidate, DailyQueue, QueueFilter, build_queue, candidates_from
 from .scheduling import CardState, Rating, make_scheduler, schedule
-from .sessions import PracticeSession, SessionConfig, SessionItem, SessionMode, SessionStateError
+from .selection import weakest
+from .sessions import (
+    PracticeSession,
+    SessionConfig,
+    SessionItem,
+    SessionMode,
+    SessionOrder,
+    SessionStateError,
+)
 from .store import PracticeStore
 
 Grader = Callable[[Question, str], dict[str, Any]]
@@ -70,11 +79,7 @@ def todays_queue(
     fill: bool = False,
 ) -> DailyQueue:
     """Today's queue over ``records`` (every question, in bank order; see :func:`build_queue`)."""
-    candidates = candidates_from(
-        [(ref_of(r), r.question.category, r.question.difficulty.value) for r in records],
-        store.card_states(user_id),
-        store.first_seen(user_id),
-    )
+    candidates = _candidates(store, user_id, records)
     return build_queue(
         candidates,
         now,
@@ -86,6 +91,37 @@ def todays_queue(
     )
 
 
+def _candidates(
+    store: PracticeStore, user_id: str, records: Sequence[QuestionRecordLike]
+) -> list[Candidate]:
+    return candidates_from(
+        [(ref_of(r), r.question.category, r.question.difficulty.value) for r in records],
+        store.card_states(user_id),
+        store.first_seen(user_id),
+        {ref_of(r): tuple(r.question.tags) for r in records},
+    )
+
+
+def session_filter(
+    config: SessionConfig, searched: Collection[QuestionRef] | None = None
+) -> QueueFilter:
+    """The pool a session draws from: its filters, its question list and its search's hits.
+
+    Raises:
+        InvalidInputError: a question list with a malformed entry.
+    """
+    pool: frozenset[QuestionRef] | None = None
+    if config.questions:
+        try:
+            pool = frozenset(QuestionRef.parse(key) for key in config.questions)
+        except ValueError as error:
+            raise InvalidInputError(str(error)) from None
+    if searched is not None:
+        hits = frozenset(searched)
+        pool = hits if pool is None else pool & hits
+    return QueueFilter(config.bank, config.categories, config.difficulty, config.tags, pool)
+
+
 def start_session(
     store: PracticeStore,
     user_id: str,
@@ -95,25 +131,46 @@ def start_session(
     *,
     settings: PracticeSettings = PracticeSettings(),
     tz: tzinfo = UTC,
+    searched: Collection[QuestionRef] | None = None,
 ) -> PracticeSession:
-    """Create and save a session: due reviews, then new questions, then extra practice.
+    """Create and save a session over the questions the config chooses.
+
+    By schedule: due reviews, then new questions, then extra practice. By weakest: the
+    answered questions of lowest mastery first, due or not.
+
+    Args:
+        searched: the questions the config's ``search`` found (the caller searches); ``None``
+            when it has no search.
 
     Raises:
-        InvalidInputError: no question matches the session's filters.
+        InvalidInputError: no question matches the session's choice.
     """
-    where = QueueFilter(config.bank, config.categories, config.difficulty)
-    queue = todays_queue(
-        store,
-        user_id,
-        records,
-        now,
-        settings=settings,
-        tz=tz,
-        where=where,
-        limit=config.count,
-        fill=True,
-    )
-    chosen = [(item.question, item.candidate.category) for item in queue.items]
+    where = session_filter(config, searched)
+    if config.order is SessionOrder.WEAKEST:
+        items = weakest(
+            _candidates(store, user_id, records),
+            masteries(store.attempts(user_id), store.card_states(user_id), now),
+            where=where,
+            limit=config.count,
+        )
+        if not items:
+            raise InvalidInputError(
+                "none of these questions has a graded answer yet: 'my weakest' ranks the "
+                "questions you have practised"
+            )
+    else:
+        items = todays_queue(
+            store,
+            user_id,
+            records,
+            now,
+            settings=settings,
+            tz=tz,
+            where=where,
+            limit=config.count,
+            fill=True,
+        ).items
+    chosen = [(item.question, item.candidate.category) for item in items]
     session = PracticeSession.create(config, chosen, now, user_id=user_id)
     store.save_session(session)
     return session

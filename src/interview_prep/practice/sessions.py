@@ -41,6 +41,11 @@ class SessionMode(enum.StrEnum):
     DRILL = "drill"  # feedback after each answer
 
 
+class SessionOrder(enum.StrEnum):
+    SCHEDULE = "schedule"  # due reviews, then new questions, then extra practice
+    WEAKEST = "weakest"  # the lowest mastery first, due or not
+
+
 class ItemStatus(enum.StrEnum):
     PENDING = "pending"
     ANSWERING = "answering"
@@ -51,7 +56,11 @@ class ItemStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class SessionConfig:
-    """What the user chose for a session; empty filters mean any."""
+    """What the user chose for a session; empty filters mean any.
+
+    ``questions`` is a list the user gave (``bank/id`` keys) and ``search`` a search text: each
+    narrows the pool further. ``order`` says which of the pool come first.
+    """
 
     bank: str | None = None
     categories: tuple[str, ...] = ()
@@ -59,6 +68,10 @@ class SessionConfig:
     count: int = 5
     time_limit_s: int | None = None
     mode: SessionMode = SessionMode.DRILL
+    tags: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    search: str | None = None
+    order: SessionOrder = SessionOrder.SCHEDULE
 
     def __post_init__(self) -> None:
         if not 1 <= self.count <= MAX_QUESTIONS:
@@ -79,6 +92,10 @@ class SessionConfig:
             "count": self.count,
             "time_limit_s": self.time_limit_s,
             "mode": self.mode.value,
+            "tags": list(self.tags),
+            "questions": list(self.questions),
+            "search": self.search,
+            "order": self.order.value,
         }
 
     @classmethod
@@ -91,6 +108,10 @@ class SessionConfig:
             count=int(data.get("count", 5)),
             time_limit_s=int(limit) if limit is not None else None,
             mode=SessionMode(data.get("mode", SessionMode.DRILL.value)),
+            tags=tuple(data.get("tags") or ()),
+            questions=tuple(data.get("questions") or ()),
+            search=data.get("search"),
+            order=SessionOrder(data.get("order", SessionOrder.SCHEDULE.value)),
         )
 
 
@@ -418,5 +439,6 @@ __all__ = [
     "SessionConfig",
     "SessionItem",
     "SessionMode",
+    "SessionOrder",
     "SessionStateError",
 ]

@@ -131,3 +131,46 @@ def test_in_team_mode_only_the_owner_adds_to_a_session(study_db: Database) -> No
         assert refused.status_code == 404
         page = soup(bob.get(PRACTISE_ADAM).text)
         assert "no unfinished session" in text(page.select_one("main"))
+
+
+def _started(client: TestClient, study_db: Database, **form: str) -> list[str]:
+    data = {"bank": "ml-basics", "count": "10", "time_limit": "", "mode": "drill", **form}
+    response = client.post("/practice/sessions", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    session_id = _session_of(response.headers["location"])
+    session = DatabasePracticeStore(study_db).load_session(LOCAL_USER_ID, session_id)
+    assert session is not None
+    return [item.question.question_id for item in session.items]
+
+
+def test_the_set_up_chooses_by_tag_list_and_search(
+    app_client: TestClient, study_db: Database
+) -> None:
+    page = soup(app_client.get("/practice").text)
+    assert "rnn" in [option["value"] for option in page.select("#setup-tag option")]
+    assert page.select_one("input[name=order][value=weakest]") is not None
+    assert _started(app_client, study_db, tag="rnn") == ["gradient-clipping"]
+    assert _started(app_client, study_db, questions="adam\nml-basics/batch-norm") == [
+        "adam",
+        "batch-norm",
+    ]
+    found = _started(app_client, study_db, search="gradient")
+    assert "gradient-descent" in found and "precision-recall" not in found
+    assert _started(app_client, study_db, search="gradient", tag="rnn") == ["gradient-clipping"]
+
+
+def test_a_set_up_that_cannot_start_says_why_and_keeps_the_form(app_client: TestClient) -> None:
+    for form, message in [
+        ({"questions": "adam, no-such-question"}, "no question 'no-such-question'"),
+        ({"search": "zebra giraffe"}, "finds no question"),
+        ({"tag": "no-such-tag"}, "No question has the tag"),
+        ({"order": "weakest"}, "has a graded answer yet"),
+        ({"order": "sideways"}, "Unknown order"),
+    ]:
+        data = {"bank": "ml-basics", "count": "3", "mode": "drill", **form}
+        response = app_client.post("/practice/sessions", data=data)
+        assert response.status_code in (404, 422), (form, response.status_code)
+        page = soup(response.text)
+        assert message in text(page.select_one("#setup-error")), form
+        if "questions" in form:
+            assert page.select_one("#setup-questions").get_text() == form["questions"]

@@ -72,10 +72,25 @@ def create_session(
     count: Annotated[str, Form()] = str(setup.DEFAULT_COUNT),
     time_limit: Annotated[str, Form()] = "",
     mode: Annotated[str, Form()] = "drill",
+    tag: Annotated[list[str] | None, Form()] = None,
+    questions: Annotated[str, Form()] = "",
+    search: Annotated[str, Form()] = "",
+    order: Annotated[str, Form()] = "schedule",
 ) -> Response:
     """Start a session and go to its first question; a form that cannot be used shows again."""
     ctx = PracticeContext.of(request)
-    form = SetupForm(bank, tuple(category or ()), difficulty, count, time_limit, mode)
+    form = SetupForm(
+        bank,
+        tuple(category or ()),
+        difficulty,
+        count,
+        time_limit,
+        mode,
+        tuple(tag or ()),
+        questions,
+        search,
+        order,
+    )
     try:
         session = setup.create_session(ctx, form)
     except InvalidInputError as error:

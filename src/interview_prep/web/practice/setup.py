@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ...domain.questions import Difficulty
 from ...errors import InvalidInputError, NotFoundError, StaleWriteError
 from ...practice.attempts import QuestionRef
 from ...practice.queue import DailyQueue
-from ...practice.service import add_to_session, start_drill, start_session, todays_queue
+from ...practice.selection import parse_question_list
+from ...practice.service import (
+    add_to_session,
+    ref_of,
+    start_drill,
+    start_session,
+    todays_queue,
+)
 from ...practice.sessions import (
     MAX_QUESTIONS,
     MAX_TIME_LIMIT_S,
     PracticeSession,
     SessionConfig,
     SessionMode,
+    SessionOrder,
     SessionStateError,
 )
+from ...storage import repository
 from ...storage.records import BankSummary, QuestionRecord
 from .context import PracticeContext
 
@@ -37,13 +46,24 @@ class SetupForm:
     count: str = str(DEFAULT_COUNT)
     time_limit: str = str(DEFAULT_TIME_LIMIT_S)
     mode: str = SessionMode.DRILL.value
+    tags: tuple[str, ...] = ()
+    questions: str = ""
+    search: str = ""
+    order: str = SessionOrder.SCHEDULE.value
 
-    def to_config(self, banks: Sequence[BankSummary]) -> SessionConfig:
+    def to_config(
+        self, banks: Sequence[BankSummary], known: Iterable[QuestionRef] = ()
+    ) -> SessionConfig:
         """The session this form asks for.
 
+        Args:
+            banks: every bank, to check the bank and the tags against.
+            known: every question, to read the question list against.
+
         Raises:
-            InvalidInputError: an unknown bank, difficulty or mode, or a count or time limit
-                that is not a whole number in range.
+            InvalidInputError: an unknown bank, difficulty, tag, mode or order, a question list
+                naming an unknown question, or a count or time limit that is not a whole number
+                in range.
         """
         bank = self.bank.strip() or None
         if bank is not None and bank not in {summary.id for summary in banks}:
@@ -62,6 +82,17 @@ class SetupForm:
             _whole_number(limit_text, "The time limit", 1, MAX_TIME_LIMIT_S) if limit_text else None
         )
         categories = tuple(dict.fromkeys(name.strip() for name in self.categories if name.strip()))
+        tags = tuple(dict.fromkeys(name.strip() for name in self.tags if name.strip()))
+        every_tag = {tag for summary in banks for tag in summary.tags}
+        for tag in tags:
+            if tag not in every_tag:
+                raise InvalidInputError(f"No question has the tag {tag!r}.")
+        if self.order not in {order.value for order in SessionOrder}:
+            raise InvalidInputError(
+                f"Unknown order {self.order!r}: choose the schedule or your weakest first."
+            )
+        listed = parse_question_list(self.questions, known) if self.questions.strip() else ()
+        search = " ".join(self.search.split()) or None
         return SessionConfig(
             bank=bank,
             categories=categories,
@@ -69,6 +100,10 @@ class SetupForm:
             count=count,
             time_limit_s=time_limit,
             mode=SessionMode(self.mode),
+            tags=tags,
+            questions=tuple(ref.key for ref in listed),
+            search=search,
+            order=SessionOrder(self.order),
         )
 
 
@@ -101,7 +136,7 @@ def create_session(ctx: PracticeContext, form: SetupForm) -> PracticeSession:
     Raises:
         InvalidInputError: the form is not valid, or no question matches it.
     """
-    config = form.to_config(ctx.banks)
+    config = form.to_config(ctx.banks, (ref_of(record) for record in ctx.records))
     return start_session(
         ctx.store,
         ctx.user_id,
@@ -110,7 +145,26 @@ def create_session(ctx: PracticeContext, form: SetupForm) -> PracticeSession:
         ctx.now(),
         settings=ctx.settings,
         tz=ctx.zone,
+        searched=searched_questions(ctx, config),
     )
+
+
+SEARCHED = 500
+"""Search hits a session draws from, best first (more than any session holds)."""
+
+
+def searched_questions(ctx: PracticeContext, config: SessionConfig) -> list[QuestionRef] | None:
+    """The questions a session's search finds, or ``None`` without a search.
+
+    Raises:
+        InvalidInputError: a search that finds nothing.
+    """
+    if config.search is None:
+        return None
+    hits = repository.search(ctx.db, config.search, bank=config.bank, limit=SEARCHED)
+    if not hits:
+        raise InvalidInputError(f"The search {config.search!r} finds no question.")
+    return [QuestionRef(hit.record.bank_id, hit.record.question.id) for hit in hits]
 
 
 # "Practise this": one question, from its page or its row on the bank page

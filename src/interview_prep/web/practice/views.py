@@ -26,7 +26,7 @@ from ...practice.feedback import (
 from ...practice.queue import QueueReason
 from ...practice.scheduling import Rating
 from ...practice.service import ref_of
-from ...practice.sessions import PracticeSession, SessionMode
+from ...practice.sessions import PracticeSession, SessionMode, SessionOrder
 from ...practice.store import PracticeStore
 from ...storage.records import QuestionRecord
 from ..localtime import duration, local_datetime
@@ -50,6 +50,8 @@ def setup_view(
     form = form or SetupForm()
     if form.mode not in {mode.value for mode in SessionMode}:
         form = replace(form, mode=SessionMode.DRILL.value)
+    if form.order not in {order.value for order in SessionOrder}:
+        form = replace(form, order=SessionOrder.SCHEDULE.value)
     queue = todays(ctx)
     by_key = ctx.questions.by_key
     listed = [
@@ -78,6 +80,15 @@ def setup_view(
         "banks": ctx.banks,
         "categories": categories,
         "difficulties": [level.value for level in Difficulty],
+        "tags": sorted({tag for bank in ctx.banks for tag in bank.tags}),
+        "orders": [
+            (SessionOrder.SCHEDULE.value, "Due first", "reviews due, then new questions"),
+            (
+                SessionOrder.WEAKEST.value,
+                "My weakest",
+                "the lowest mastery first, due or not",
+            ),
+        ],
         "modes": [
             (SessionMode.DRILL.value, "Drill", "feedback after each answer"),
             (SessionMode.INTERVIEW.value, "Interview", "feedback at the end, like the real thing"),
