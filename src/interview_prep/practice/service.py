@@ -328,7 +328,7 @@ def load_progress(
     return compute_progress(
         store.attempts(user_id),
         store.review_logs(user_id),
-        store.card_states(user_id).values(),
+        store.card_states(user_id),
         totals,
         now,
         tz,
