@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import screenshot
-from .test_practice import practice_server  # noqa: F401  # the fixture: its own server and database
+from .test_practice import practice_server, start_session  # noqa: F401  # the fixture: its own server
 
 pytestmark = pytest.mark.browser
 
@@ -52,3 +52,31 @@ def test_practise_this_from_a_question_then_from_a_bank_row(
     expect(page.locator("[data-score]")).to_have_text(re.compile(r"^\d\.\d$"))
     page.locator(".rating-button.is-suggested").click()
     expect(page.locator("h1")).to_have_text("Explain the bias-variance tradeoff.")
+
+
+def test_skip_one_question_and_retry_another_at_once(
+    page: Page,
+    practice_server: str,  # noqa: F811
+) -> None:
+    page.set_viewport_size({"width": 1100, "height": 850})
+    start_session(page, practice_server, count=2, time_limit=None, mode="drill")
+    page.get_by_role("button", name="Skip this question").click()
+    expect(page.locator(".session-progress")).to_contain_text("Question 2 of 2")
+    page.get_by_label("Your answer").fill("It is when a model does something.")
+    page.get_by_role("button", name="Submit answer").click()
+    expect(page.locator(".eyebrow")).to_have_text("Feedback")
+    first_score = page.locator("[data-score]").inner_text()
+    screenshot(page, "practice-retry", full_page=True)
+    page.get_by_role("button", name="Retry now").click()
+    expect(page.locator(".session-progress")).to_contain_text("Question 3 of 3")
+    page.get_by_label("Your answer").fill(ANSWER)
+    page.get_by_role("button", name="Submit answer").click()
+    page.locator(".rating-button.is-suggested").click()
+
+    rows = page.locator(".summary-table tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0).locator("td").nth(2)).to_have_text("skipped")
+    expect(rows.nth(1).locator("td").nth(2)).to_have_text(first_score)
+    expect(rows.nth(1)).to_contain_text("retried")
+    expect(rows.nth(2).locator("td").nth(2)).to_have_text(re.compile(r"^\d\.\d$"))
+    screenshot(page, "practice-summary-skip-retry", full_page=True)

@@ -13,12 +13,15 @@ from interview_prep.practice.service import (
     add_to_session,
     grade_answer,
     rate_answer,
+    retry_answer,
+    skip_question,
     start_drill,
     start_session,
     submit_answer,
 )
 from interview_prep.practice.sessions import (
     MAX_QUESTIONS,
+    ItemStatus,
     PracticeSession,
     SessionConfig,
     SessionMode,
@@ -106,3 +109,61 @@ def test_a_list_and_a_search_narrow_the_pool(store: InMemoryPracticeStore) -> No
     assert [item.question.question_id for item in session.items] == ["q3", "q4"]
     with pytest.raises(InvalidInputError, match="no questions match"):
         start_session(store, LOCAL_USER_ID, config, RECORDS, START, searched=[])
+
+
+def test_a_skip_is_not_a_zero_and_not_a_review(store: InMemoryPracticeStore) -> None:
+    clock = FixedClock(START)
+    config = SessionConfig(count=2, mode=SessionMode.DRILL)
+    session = start_session(store, LOCAL_USER_ID, config, RECORDS, clock(), settings=SETTINGS)
+    session.start(clock())
+    assert skip_question(store, session, clock()) == 0
+    assert session.items[0].status is ItemStatus.SKIPPED and session.current_index == 1
+    _answer(store, session, clock, "wrong")
+    assert session.is_finished
+    assert [a.question.question_id for a in store.attempts(LOCAL_USER_ID)] == ["q2"]
+    assert [r.question.question_id for r in store.review_logs(LOCAL_USER_ID)] == ["q2"]
+    summary = session.summary()
+    assert [(row.skipped, row.score) for row in summary.items] == [(True, None), (False, 1.0)]
+    assert summary.mean_score == 1.0  # the skip is left out, not counted as 0
+    with pytest.raises(SessionStateError, match="answered"):
+        session.skip(clock())
+
+
+def test_retry_at_once_grades_again_and_rates_only_the_last_try(
+    store: InMemoryPracticeStore,
+) -> None:
+    clock = FixedClock(START)
+    session = start_drill(store, LOCAL_USER_ID, RECORDS[0], clock())
+    session.start(clock())
+    index = submit_answer(store, session, "wrong", clock.advance(seconds=10))
+    with pytest.raises(SessionStateError, match="after its feedback"):
+        retry_answer(store, session, index)  # not graded yet
+    grade_answer(store, session, index, BY_REF[session.items[0].question], grader)
+    assert retry_answer(store, session, index) == 1
+    with pytest.raises(SessionStateError, match="retried"):
+        rate_answer(store, session, 0, "again", clock(), settings=SETTINGS)
+    assert session.items[0].status is ItemStatus.RETRIED
+    assert [item.question for item in session.items] == [session.items[0].question] * 2
+    _answer(store, session, clock, "right")
+    assert session.is_finished
+    attempts = store.attempts(LOCAL_USER_ID)
+    assert [(a.score, a.session_item) for a in attempts] == [(1.0, 0), (4.0, 1)]
+    (review,) = store.review_logs(LOCAL_USER_ID)
+    assert review.attempt_id == attempts[1].id
+    summary = session.summary()
+    assert [row.retried for row in summary.items] == [True, False]
+    assert summary.mean_score == 4.0
+    assert store.load_session(LOCAL_USER_ID, session.id) == session
+
+
+def test_retry_is_for_drills_after_the_feedback() -> None:
+    refs = [(QuestionRef("ml", "q1"), "F"), (QuestionRef("ml", "q2"), "F")]
+    interview = PracticeSession.create(
+        SessionConfig(count=2, mode=SessionMode.INTERVIEW), refs, START
+    )
+    for _ in refs:
+        interview.start(START)
+        interview.submit("x", START)
+    interview.attach_grade(0, {"score": 2.0})
+    with pytest.raises(SessionStateError, match="drill mode"):
+        interview.retry(0)

@@ -227,6 +227,7 @@ def _attempt(session: PracticeSession, item: SessionItem) -> Attempt:
         source=item.source,
         timed_out=item.timed_out,
         session_id=session.id,
+        session_item=session.index_of(item),
     )
 
 
@@ -246,7 +247,31 @@ def submit_answer(
     item = session.submit(answer, now, source=source)
     store.save_attempt_before_grading(_attempt(session, item))
     store.save_session(session)
-    return session.items.index(item)
+    return session.index_of(item)
+
+
+def skip_question(store: PracticeStore, session: PracticeSession, now: datetime) -> int:
+    """Pass over the current question unanswered (no attempt, no review); returns its index.
+
+    Raises:
+        SessionStateError: every question is answered already.
+    """
+    item = session.skip(now)
+    store.save_session(session)
+    return session.index_of(item)
+
+
+def retry_answer(store: PracticeStore, session: PracticeSession, index: int) -> int:
+    """Answer question ``index`` again at once; returns the new item's index.
+
+    The first answer stays saved with its grade, unrated: FSRS sees the last try's rating.
+
+    Raises:
+        SessionStateError: the answer cannot be retried now (see ``PracticeSession.retry``).
+    """
+    again = session.retry(index)
+    store.save_session(session)
+    return session.index_of(again)
 
 
 def expire_overdue(store: PracticeStore, session: PracticeSession, now: datetime) -> int | None:
@@ -256,7 +281,7 @@ def expire_overdue(store: PracticeStore, session: PracticeSession, now: datetime
         return None
     store.save_attempt_before_grading(_attempt(session, item))
     store.save_session(session)
-    return session.items.index(item)
+    return session.index_of(item)
 
 
 def grade_answer(

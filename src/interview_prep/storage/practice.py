@@ -74,7 +74,7 @@ class DatabasePracticeStore:
 
         Raises:
             ConflictError: an attempt with this id exists (for any user).
-            StaleWriteError: the session already has an attempt at this question (the same
+            StaleWriteError: the session already has an attempt at this item (the same
                 answer sent twice at once, perhaps to two processes).
             NotFoundError: the attempt's question is not stored.
             InvalidInputError: the answer cannot be stored (PostgreSQL refuses NUL characters).
@@ -88,7 +88,10 @@ class DatabasePracticeStore:
             # Another process saved this id between our check and our insert, or the question
             # is missing: ask again in a fresh transaction which of the two it was.
             raise self._explain(
-                error, attempt.question, attempt_id=attempt.id, session_id=attempt.session_id
+                error,
+                attempt.question,
+                attempt_id=attempt.id,
+                session_item=(attempt.session_id, attempt.session_item),
             ) from error
         except DataError as error:
             raise InvalidInputError(f"the answer cannot be stored: {error.orig}") from error
@@ -268,7 +271,7 @@ class DatabasePracticeStore:
         question: QuestionRef,
         *,
         attempt_id: str | None = None,
-        session_id: str | None = None,
+        session_item: tuple[str | None, int | None] = (None, None),
         review_id: str | None = None,
         reviewed_attempt: str | None = None,
     ) -> InterviewPrepError | IntegrityError:
@@ -276,9 +279,10 @@ class DatabasePracticeStore:
         with self.db.session() as session:
             if attempt_id is not None and session.get(AttemptRow, attempt_id) is not None:
                 return _attempt_taken(attempt_id)
+            session_id, place = session_item
             if session_id is not None and session.scalar(
                 select(AttemptRow.id).where(
-                    AttemptRow.session_id == session_id, *_is_question(AttemptRow, question)
+                    AttemptRow.session_id == session_id, AttemptRow.session_item == place
                 )
             ):
                 return StaleWriteError(f"question {question.key} of this session is answered")
@@ -299,13 +303,16 @@ class DatabasePracticeStore:
 
 
 def session_progress(session: PracticeSession) -> int:
-    """How many steps the session has taken: each item added, started, submitted, graded and
-    rated counts one. Every change but a draft adds to it, so it orders copies of one session."""
+    """How many steps the session has taken: each item added, started, submitted, graded,
+    rated, skipped or retried counts one. Every change but a draft adds to it, so it orders
+    copies of one session."""
     return len(session.items) + sum(
         (item.started_at is not None)
         + (item.submitted_at is not None)
         + (item.grade is not None)
         + (item.rating is not None)
+        + (item.skipped_at is not None)
+        + item.retried
         for item in session.items
     )
 
@@ -369,6 +376,8 @@ def _attempt_row(attempt: Attempt) -> AttemptRow:
         submitted_at=attempt.submitted_at,
         timed_out=attempt.timed_out,
         session_id=attempt.session_id,
+        session_item=attempt.session_item,
+        cram=attempt.cram,
         grade=dict(attempt.grade) if attempt.grade is not None else None,
     )
 
@@ -386,6 +395,8 @@ def _attempt(row: AttemptRow) -> Attempt:
         timed_out=row.timed_out,
         session_id=row.session_id,
         grade=row.grade,
+        session_item=row.session_item,
+        cram=row.cram,
     )
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -227,9 +228,9 @@ class AttemptRow(Base):
         *_question_key(),
         Index(None, "user_id", "submitted_at"),
         Index(None, "user_id", "bank_id", "question_id"),
-        # One attempt per question of a session, whichever process saves it (migration 0007).
-        # Attempts outside a session have no session id, and NULLs never collide.
-        Index(None, "session_id", "bank_id", "question_id", unique=True),
+        # One attempt per item of a session, whichever process saves it (migrations 0007 and
+        # 0008). Attempts outside a session have no session id, and NULLs never collide.
+        Index(None, "session_id", "session_item", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -244,6 +245,10 @@ class AttemptRow(Base):
     submitted_at: Mapped[datetime]
     timed_out: Mapped[bool] = mapped_column(default=False)
     session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    session_item: Mapped[int | None] = mapped_column(Integer)
+    """The attempt's place in its session (a question may be answered twice in one)."""
+    cram: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Practised in a cram session: graded and kept, never reviewed by FSRS."""
     grade: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     """The grader's result (``GradeResult.to_dict()``); SQL NULL until graded."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,7 +18,7 @@ from interview_prep.web.app import create_app
 
 from ..conftest import soup
 from ..teams import add_user, log_in, team_app
-from .test_routes import START, start, text
+from .test_routes import START, answer, fake_grades, start, text  # noqa: F401
 
 PRACTISE_ADAM = "/practice/questions/ml-basics/adam"
 
@@ -174,3 +175,43 @@ def test_a_set_up_that_cannot_start_says_why_and_keeps_the_form(app_client: Test
         assert message in text(page.select_one("#setup-error")), form
         if "questions" in form:
             assert page.select_one("#setup-questions").get_text() == form["questions"]
+
+
+def test_skip_and_retry_through_the_pages(
+    app_client: TestClient,
+    study_db: Database,
+    fake_grades: list[dict[str, Any]],  # noqa: F811
+) -> None:
+    fake_grades.extend(
+        [
+            {"score": 1.0, "label": "weak", "rating": "Again"},
+            {"score": 4.5, "label": "strong", "rating": "Easy"},
+        ]
+    )
+    url = start(app_client, count=2)
+    store = DatabasePracticeStore(study_db)
+    page = soup(app_client.get(url).text)
+    assert page.select_one(f"button[formaction='{url}/skip']") is not None
+    assert app_client.post(f"{url}/skip", data={"index": "0"}).status_code == 200
+    app_client.post(f"{url}/skip", data={"index": "0"})  # a second click changes nothing
+    session = store.load_session(LOCAL_USER_ID, _session_of(url))
+    assert session is not None and session.current_index == 1
+
+    answer(app_client, url, 1, "not much")
+    feedback = soup(app_client.get(url).text)
+    assert feedback.select_one(f"form[action='{url}/retry']") is not None
+    response = app_client.post(f"{url}/retry", data={"index": "1"}, follow_redirects=False)
+    assert response.status_code == 303
+    again = soup(app_client.get(url).text)
+    assert "Question 3 of 3" in text(again.select_one(".session-progress"))
+    answer(app_client, url, 2, "much better")
+    app_client.post(f"{url}/rate", data={"index": "2", "rating": "easy"})
+
+    summary = soup(app_client.get(f"{url}/summary").text)
+    rows = summary.select(".summary-table tbody tr")
+    assert [row.select("td")[2].get_text(strip=True) for row in rows] == ["skipped", "1.0", "4.5"]
+    assert rows[1].select_one("[data-retried]") is not None
+    assert text(summary.select_one("[data-mean]")) == "4.5"
+    assert len(store.attempts(LOCAL_USER_ID)) == 2
+    (review,) = store.review_logs(LOCAL_USER_ID)
+    assert review.rating.value == "easy"

@@ -185,6 +185,21 @@ def save_draft(
     return JSONResponse({"saved": saved}, headers=NO_STORE)
 
 
+@router.post("/practice/sessions/{session_id}/skip")
+def skip_question(request: Request, session_id: str, index: Index) -> Response:
+    """Pass over the question without answering it: no score, no review; "skipped" in the
+    summary."""
+    sessions.skip(PracticeContext.of(request), session_id, index)
+    return _redirect(session_url(session_id))
+
+
+@router.post("/practice/sessions/{session_id}/retry")
+def retry_answer(request: Request, session_id: str, index: Index) -> Response:
+    """Answer the question again at once (drill mode, after its feedback), graded again."""
+    sessions.retry(PracticeContext.of(request), session_id, index)
+    return _redirect(session_url(session_id))
+
+
 @router.post("/practice/sessions/{session_id}/rate")
 def rate_answer(
     request: Request, session_id: str, index: Index, rating: Annotated[str, Form()]

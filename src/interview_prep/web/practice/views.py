@@ -26,7 +26,13 @@ from ...practice.feedback import (
 from ...practice.queue import QueueReason
 from ...practice.scheduling import Rating
 from ...practice.service import ref_of
-from ...practice.sessions import PracticeSession, SessionMode, SessionOrder
+from ...practice.sessions import (
+    MAX_QUESTIONS,
+    ItemStatus,
+    PracticeSession,
+    SessionMode,
+    SessionOrder,
+)
 from ...practice.store import PracticeStore
 from ...storage.records import QuestionRecord
 from ..localtime import duration, local_datetime
@@ -242,6 +248,9 @@ def feedback_view(
         "score_text": "–" if feedback.score is None else f"{feedback.score:.1f}",
         "score_percent": 0 if feedback.score is None else round(feedback.score / 5 * 100),
         "rated": item.rating is not None,
+        "can_retry": session.config.mode is SessionMode.DRILL
+        and item.status is ItemStatus.GRADED
+        and len(session.items) < MAX_QUESTIONS,
         "finished": session.is_finished,
         "summary_url": f"{session_url(session)}/summary",
     }
@@ -255,17 +264,22 @@ def summary_view(
     summary = session.summary()
     rows = []
     for index, (row, record) in enumerate(zip(summary.items, records, strict=True)):
-        visible = session.feedback_ready(index)
+        # A skipped question has no feedback, and nothing to hide until the end either.
+        visible = session.feedback_ready(index) or row.skipped
         rows.append(
             {
                 "number": index + 1,
                 "row": row,
                 "record": record,
                 "visible": visible,
-                "score_text": "–" if row.score is None or not visible else f"{row.score:.1f}",
+                "score_text": "skipped"
+                if row.skipped
+                else "–"
+                if row.score is None or not visible
+                else f"{row.score:.1f}",
                 "time_text": duration(row.time_taken_s),
                 "feedback_url": f"{session_url(session)}/questions/{index + 1}"
-                if visible
+                if visible and not row.skipped
                 else None,
             }
         )
