@@ -298,3 +298,11 @@ def test_bad_choices_are_readable_errors(practice) -> None:
     assert status == 1 and "finds no question" in err
     status, _, err = practice("practice", "--tag", "no-such-tag")
     assert status == 1 and "no questions match" in err
+
+
+def test_cram_in_the_terminal_logs_no_review(practice):
+    status, out, err = practice("practice", "--cram", "--count", "1", lines=["labels\n", "\n"])
+    assert status == 0, err
+    assert "no review logged" in out
+    (attempt,) = practice.store.attempts(LOCAL_USER_ID)
+    assert attempt.cram and practice.store.review_logs(LOCAL_USER_ID) == []

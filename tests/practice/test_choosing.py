@@ -11,6 +11,7 @@ from interview_prep.practice.attempts import LOCAL_USER_ID, QuestionRef
 from interview_prep.practice.clock import FixedClock
 from interview_prep.practice.service import (
     add_to_session,
+    close_crammed,
     grade_answer,
     rate_answer,
     retry_answer,
@@ -167,3 +168,29 @@ def test_retry_is_for_drills_after_the_feedback() -> None:
     interview.attach_grade(0, {"score": 2.0})
     with pytest.raises(SessionStateError, match="drill mode"):
         interview.retry(0)
+
+
+def test_cram_grades_and_keeps_attempts_without_touching_the_schedule(
+    store: InMemoryPracticeStore,
+) -> None:
+    clock = FixedClock(START)
+    config = SessionConfig(count=2, mode=SessionMode.DRILL, cram=True)
+    session = start_session(store, LOCAL_USER_ID, config, RECORDS, clock(), settings=SETTINGS)
+    for _ in range(2):
+        session.start(clock())
+        index = submit_answer(store, session, "right", clock.advance(seconds=10))
+        grade_answer(store, session, index, BY_REF[session.items[index].question], grader)
+        with pytest.raises(SessionStateError, match="rates nothing"):
+            rate_answer(store, session, index, "good", clock(), settings=SETTINGS)
+        close_crammed(store, session, index, clock())
+    assert session.is_finished
+    assert [item.status for item in session.items] == [ItemStatus.CRAMMED] * 2
+    attempts = store.attempts(LOCAL_USER_ID)
+    assert [(a.cram, a.score) for a in attempts] == [(True, 4.0), (True, 4.0)]
+    assert store.review_logs(LOCAL_USER_ID) == [] and store.card_states(LOCAL_USER_ID) == {}
+    # The new questions it practised are still new: today's allowance is untouched.
+    assert store.first_seen(LOCAL_USER_ID) == {}
+    plain = start_session(store, LOCAL_USER_ID, SessionConfig(count=2), RECORDS, clock())
+    assert [item.question.question_id for item in plain.items] == ["q1", "q2"]
+    with pytest.raises(SessionStateError, match="only a cram session"):
+        close_crammed(store, plain, 0, clock())

@@ -191,3 +191,24 @@ def test_migration_0008_places_stored_attempts_in_their_session(
     upgrade(db.url)
     (attempt,) = store.attempts(LOCAL_USER_ID)
     assert (attempt.session_item, attempt.cram) == (0, False)
+
+
+def test_a_crammed_attempt_is_kept_but_is_not_a_first_sighting(
+    store: DatabasePracticeStore,
+) -> None:
+    crammed = Attempt(
+        id="c1",
+        user_id=LOCAL_USER_ID,
+        question=ADAM,
+        category="Optimisation",
+        answer="crammed",
+        submitted_at=AT,
+        session_id="s1",
+        session_item=0,
+        cram=True,
+    )
+    store.save_attempt_before_grading(crammed)
+    assert store.attempts(LOCAL_USER_ID) == [crammed]
+    assert store.first_seen(LOCAL_USER_ID) == {}
+    store.save_attempt_before_grading(_attempt("plain", None))
+    assert store.first_seen(LOCAL_USER_ID) == {ADAM: AT}

@@ -35,6 +35,7 @@ from ..practice.service import (
     Grader,
     PracticeSettings,
     QuestionRecordLike,
+    close_crammed,
     grade_answer,
     rate_answer,
     ref_of,
@@ -274,6 +275,22 @@ def _show_summary(session: PracticeSession) -> None:
     console.print(f"Mean score {mean} · total time {_duration(summary.total_time_s)}")
 
 
+def _rate_or_move_on(
+    session: PracticeSession,
+    store: PracticeStore,
+    index: int,
+    settings: PracticeSettings,
+    stream: TextIO,
+) -> None:
+    if session.config.cram:
+        close_crammed(store, session, index, clock())
+        console.print("Cram: not rated, and no review logged.")
+        return
+    rating = _read_rating(stream, session.items[index].suggested)
+    card = rate_answer(store, session, index, rating, clock(), settings=settings)
+    _show_rated(rating, card)
+
+
 def run_session(
     session: PracticeSession,
     store: PracticeStore,
@@ -305,19 +322,15 @@ def run_session(
             grade_answer(store, session, index, question, grader)
         if drill:
             _show_feedback(session, index, question)
-            rating = _read_rating(stream, session.items[index].suggested)
-            card = rate_answer(store, session, index, rating, clock(), settings=settings)
-            _show_rated(rating, card)
+            _rate_or_move_on(session, store, index, settings, stream)
     if not drill:
         console.print("\n[bold]All answered: here is your feedback.[/]")
         for index, item in enumerate(session.items):
-            if item.rating is None:
+            if item.rating is None and item.crammed_at is None:
                 question = questions[item.question]
                 console.print(f"\n[bold]Question {index + 1}:[/] {escape(question.question)}")
                 _show_feedback(session, index, question)
-                rating = _read_rating(stream, item.suggested)
-                card = rate_answer(store, session, index, rating, clock(), settings=settings)
-                _show_rated(rating, card)
+                _rate_or_move_on(session, store, index, settings, stream)
     _show_summary(session)
 
 
@@ -354,6 +367,9 @@ def practice(
     weakest: bool = typer.Option(
         False, "--weakest", help="Your weakest first: the lowest mastery, due or not."
     ),
+    cram: bool = typer.Option(
+        False, "--cram", help="Graded, but no ratings: leaves the review schedule alone."
+    ),
 ) -> None:
     """Practise in the terminal: due reviews first, then new questions, graded and rated."""
     if difficulty is not None and difficulty not in {item.value for item in Difficulty}:
@@ -373,6 +389,7 @@ def practice(
         questions=tuple(ref.key for ref in listed),
         search=" ".join(search.split()) if search and search.strip() else None,
         order=SessionOrder.WEAKEST if weakest else SessionOrder.SCHEDULE,
+        cram=cram,
     )
     speak = None
     if voice:

@@ -228,6 +228,7 @@ def _attempt(session: PracticeSession, item: SessionItem) -> Attempt:
         timed_out=item.timed_out,
         session_id=session.id,
         session_item=session.index_of(item),
+        cram=session.config.cram,
     )
 
 
@@ -248,6 +249,19 @@ def submit_answer(
     store.save_attempt_before_grading(_attempt(session, item))
     store.save_session(session)
     return session.index_of(item)
+
+
+def close_crammed(
+    store: PracticeStore, session: PracticeSession, index: int, now: datetime
+) -> SessionItem:
+    """Move on from a crammed answer's feedback: nothing reaches FSRS or the review log.
+
+    Raises:
+        SessionStateError: not a cram session, or the feedback is not shown yet.
+    """
+    item = session.close_cram(index, now)
+    store.save_session(session)
+    return item
 
 
 def skip_question(store: PracticeStore, session: PracticeSession, now: datetime) -> int:

@@ -2,8 +2,9 @@
 
 An item goes *pending → answering → submitted → graded → rated*. It may instead be *skipped*
 (passed over unanswered: no attempt, no score, no review) or, once graded, *retried*: answered
-again at once in a new item right after it, whose rating is the one that reaches FSRS. The clock
-runs from
+again at once in a new item right after it, whose rating is the one that reaches FSRS. In a
+*cram* session an item ends *crammed* instead of rated: graded and seen, with no review for FSRS.
+The clock runs from
 :meth:`PracticeSession.start`; a submission after the deadline is kept as it stands and marked
 ``timed_out``, and :meth:`PracticeSession.expire` submits the draft of an abandoned item once its
 time is up (a browser tab closed mid-answer). In *interview* mode feedback, and so rating, waits
@@ -57,11 +58,17 @@ class ItemStatus(enum.StrEnum):
     RATED = "rated"
     SKIPPED = "skipped"  # passed over without an answer
     RETRIED = "retried"  # graded, then answered again in the next item instead of rated
+    CRAMMED = "crammed"  # graded and its feedback seen in a cram session: no rating, no review
 
     @property
     def closed(self) -> bool:
         """Nothing more to do on the item."""
-        return self in (ItemStatus.RATED, ItemStatus.SKIPPED, ItemStatus.RETRIED)
+        return self in (
+            ItemStatus.RATED,
+            ItemStatus.SKIPPED,
+            ItemStatus.RETRIED,
+            ItemStatus.CRAMMED,
+        )
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,8 @@ class SessionConfig:
     questions: tuple[str, ...] = ()
     search: str | None = None
     order: SessionOrder = SessionOrder.SCHEDULE
+    cram: bool = False
+    """Practise without touching the schedule: graded, attempts kept (marked), no reviews."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.count <= MAX_QUESTIONS:
@@ -106,6 +115,7 @@ class SessionConfig:
             "questions": list(self.questions),
             "search": self.search,
             "order": self.order.value,
+            "cram": self.cram,
         }
 
     @classmethod
@@ -122,6 +132,7 @@ class SessionConfig:
             questions=tuple(data.get("questions") or ()),
             search=data.get("search"),
             order=SessionOrder(data.get("order", SessionOrder.SCHEDULE.value)),
+            cram=bool(data.get("cram", False)),
         )
 
 
@@ -145,6 +156,8 @@ class SessionItem:
     skipped_at: datetime | None = None
     retried: bool = False
     """Answered again at once (the next item); this answer is kept, graded, and not rated."""
+    crammed_at: datetime | None = None
+    """When its feedback was seen in a cram session (which rates nothing)."""
 
     @property
     def status(self) -> ItemStatus:
@@ -152,6 +165,8 @@ class SessionItem:
             return ItemStatus.SKIPPED
         if self.retried:
             return ItemStatus.RETRIED
+        if self.crammed_at is not None:
+            return ItemStatus.CRAMMED
         if self.rating is not None:
             return ItemStatus.RATED
         if self.grade is not None:
@@ -188,6 +203,7 @@ class SessionItem:
             "rated_at": format_optional(self.rated_at),
             "skipped_at": format_optional(self.skipped_at),
             "retried": self.retried,
+            "crammed_at": format_optional(self.crammed_at),
         }
 
     @classmethod
@@ -208,6 +224,7 @@ class SessionItem:
             rated_at=parse_optional(data.get("rated_at")),
             skipped_at=parse_optional(data.get("skipped_at")),
             retried=bool(data.get("retried", False)),
+            crammed_at=parse_optional(data.get("crammed_at")),
         )
 
 
@@ -447,6 +464,8 @@ class PracticeSession:
             ValueError: not a rating.
         """
         item = self._item(index)
+        if self.config.cram:
+            raise SessionStateError("a cram session rates nothing: it leaves the schedule alone")
         if item.rating is not None:
             raise SessionStateError("this answer has already been rated")
         if item.retried:
@@ -457,6 +476,21 @@ class PracticeSession:
             )
         item.rating = Rating.parse(rating)
         item.rated_at = require_utc(now, "now")
+        return item
+
+    def close_cram(self, index: int, now: datetime) -> SessionItem:
+        """Move on from a crammed answer's feedback (a cram session's "rating", which logs
+        nothing for FSRS).
+
+        Raises:
+            SessionStateError: not a cram session, or the feedback is not shown yet.
+        """
+        item = self._item(index)
+        if not self.config.cram:
+            raise SessionStateError("rate this answer: only a cram session moves on without")
+        if item.status is not ItemStatus.GRADED or not self.feedback_ready(index):
+            raise SessionStateError("move on from an answer after its feedback")
+        item.crammed_at = require_utc(now, "now")
         return item
 
     def _item(self, index: int) -> SessionItem:

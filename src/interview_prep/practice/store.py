@@ -45,7 +45,8 @@ class PracticeStore(Protocol):
         """Every scheduling state of the user."""
 
     def first_seen(self, user_id: str) -> dict[QuestionRef, datetime]:
-        """When the user first submitted an answer to each question they have answered."""
+        """When the user first submitted an answer to each question they have answered,
+        outside cram sessions."""
 
     def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:
         """The user's attempts (at one question, if given), oldest submission first."""
@@ -100,7 +101,8 @@ class InMemoryPracticeStore:
     def first_seen(self, user_id: str) -> dict[QuestionRef, datetime]:
         seen: dict[QuestionRef, datetime] = {}
         for attempt in self.attempts(user_id):
-            seen.setdefault(attempt.question, attempt.submitted_at)
+            if not attempt.cram:
+                seen.setdefault(attempt.question, attempt.submitted_at)
         return seen
 
     def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:

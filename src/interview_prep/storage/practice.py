@@ -124,11 +124,12 @@ class DatabasePracticeStore:
             return [_attempt(row) for row in session.scalars(statement)]
 
     def first_seen(self, user_id: str) -> dict[QuestionRef, datetime]:
-        """When the user first submitted an answer to each question they have answered."""
+        """When the user first submitted an answer to each question they have answered, outside
+        cram sessions (cramming leaves the schedule, new questions included, alone)."""
         first = func.min(AttemptRow.submitted_at)
         statement = (
             select(AttemptRow.bank_id, AttemptRow.question_id, first)
-            .where(AttemptRow.user_id == user_id)
+            .where(AttemptRow.user_id == user_id, AttemptRow.cram.is_(False))
             .group_by(AttemptRow.bank_id, AttemptRow.question_id)
         )
         with self.db.session() as session:
@@ -313,6 +314,7 @@ def session_progress(session: PracticeSession) -> int:
         + (item.rating is not None)
         + (item.skipped_at is not None)
         + item.retried
+        + (item.crammed_at is not None)
         for item in session.items
     )
 

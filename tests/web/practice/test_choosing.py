@@ -215,3 +215,27 @@ def test_skip_and_retry_through_the_pages(
     assert len(store.attempts(LOCAL_USER_ID)) == 2
     (review,) = store.review_logs(LOCAL_USER_ID)
     assert review.rating.value == "easy"
+
+
+def test_a_cram_session_grades_and_logs_no_review(
+    app_client: TestClient,
+    study_db: Database,
+    fake_grades: list[dict[str, Any]],  # noqa: F811
+) -> None:
+    fake_grades.append({"score": 3.0, "label": "partial", "rating": "Good"})
+    url = start(app_client, count=1, cram="on")
+    app_client.get(url)
+    answer(app_client, url, 0, "something")
+    feedback = soup(app_client.get(url).text)
+    assert feedback.select_one(".rating-button") is None
+    assert feedback.select_one(f"form[action='{url}/continue']") is not None
+    assert app_client.post(f"{url}/rate", data={"index": "0", "rating": "good"}).status_code == 409
+    response = app_client.post(f"{url}/continue", data={"index": "0"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert app_client.get(url, follow_redirects=False).headers["location"] == f"{url}/summary"
+    summary = soup(app_client.get(f"{url}/summary").text)
+    assert "crammed" in text(summary.select_one(".summary-table"))
+    store = DatabasePracticeStore(study_db)
+    (attempt,) = store.attempts(LOCAL_USER_ID)
+    assert attempt.cram and attempt.score == 3.0
+    assert store.review_logs(LOCAL_USER_ID) == [] and store.card_states(LOCAL_USER_ID) == {}

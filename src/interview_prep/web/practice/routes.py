@@ -76,6 +76,7 @@ def create_session(
     questions: Annotated[str, Form()] = "",
     search: Annotated[str, Form()] = "",
     order: Annotated[str, Form()] = "schedule",
+    cram: Annotated[str, Form()] = "",
 ) -> Response:
     """Start a session and go to its first question; a form that cannot be used shows again."""
     ctx = PracticeContext.of(request)
@@ -90,6 +91,7 @@ def create_session(
         questions,
         search,
         order,
+        cram,
     )
     try:
         session = setup.create_session(ctx, form)
@@ -197,6 +199,13 @@ def skip_question(request: Request, session_id: str, index: Index) -> Response:
 def retry_answer(request: Request, session_id: str, index: Index) -> Response:
     """Answer the question again at once (drill mode, after its feedback), graded again."""
     sessions.retry(PracticeContext.of(request), session_id, index)
+    return _redirect(session_url(session_id))
+
+
+@router.post("/practice/sessions/{session_id}/continue")
+def continue_cram(request: Request, session_id: str, index: Index) -> Response:
+    """Move on from an answer's feedback in a cram session: graded, and no review logged."""
+    sessions.close_cram(PracticeContext.of(request), session_id, index)
     return _redirect(session_url(session_id))
 
 

@@ -24,6 +24,7 @@ from ...practice.attempts import AnswerSource
 from ...practice.scheduling import Rating
 from ...practice.service import (
     Grader,
+    close_crammed,
     expire_overdue,
     grade_answer,
     rate_answer,
@@ -310,6 +311,27 @@ def retry(ctx: PracticeContext, session_id: str, index: int) -> PracticeSession:
             return session
         try:
             retry_answer(ctx.store, session, index)
+        except StaleWriteError:
+            return load_session(ctx, session_id)
+    return session
+
+
+def close_cram(ctx: PracticeContext, session_id: str, index: int) -> PracticeSession:
+    """Move on from answer ``index``'s feedback in a cram session (no rating, no review). A
+    second click changes nothing.
+
+    Raises:
+        NotFoundError: no such session.
+        InvalidInputError: the session has no question ``index``.
+        SessionStateError: not a cram session, or the feedback is not shown yet.
+    """
+    with _lock(session_id):
+        session = load_session(ctx, session_id)
+        _check_index(session, index)
+        if session.items[index].crammed_at is not None:
+            return session
+        try:
+            close_crammed(ctx.store, session, index, ctx.now())
         except StaleWriteError:
             return load_session(ctx, session_id)
     return session

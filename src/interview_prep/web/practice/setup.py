@@ -50,6 +50,7 @@ class SetupForm:
     questions: str = ""
     search: str = ""
     order: str = SessionOrder.SCHEDULE.value
+    cram: str = ""
 
     def to_config(
         self, banks: Sequence[BankSummary], known: Iterable[QuestionRef] = ()
@@ -104,6 +105,7 @@ class SetupForm:
             questions=tuple(ref.key for ref in listed),
             search=search,
             order=SessionOrder(self.order),
+            cram=bool(self.cram.strip()),
         )
 
 

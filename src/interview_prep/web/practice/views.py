@@ -248,6 +248,8 @@ def feedback_view(
         "score_text": "–" if feedback.score is None else f"{feedback.score:.1f}",
         "score_percent": 0 if feedback.score is None else round(feedback.score / 5 * 100),
         "rated": item.rating is not None,
+        "cram": session.config.cram,
+        "crammed": item.crammed_at is not None,
         "can_retry": session.config.mode is SessionMode.DRILL
         and item.status is ItemStatus.GRADED
         and len(session.items) < MAX_QUESTIONS,
@@ -285,6 +287,7 @@ def summary_view(
         )
     return {
         "session": session,
+        "cram": session.config.cram,
         "summary": summary,
         "rows": rows,
         "finished": session.is_finished,
