@@ -38,8 +38,9 @@ except ImportError:  # pragma: no cover - the train extra is not installed by th
 from rich.progress import Progress
 
 from interview_prep.formats.files import load_bank_file
-from interview_prep.grading.embedders import OnnxMiniLMEmbedder, TokenStates
-from interview_prep.grading.judge import (
+from interview_prep.grading.evaluation.judge_training import Pair, bank_pairs
+from interview_prep.grading.models.embedders import OnnxMiniLMEmbedder, TokenStates
+from interview_prep.grading.models.judge import (
     MAX_TOKENS,
     PARAMETERS,
     SPECIAL_IDS,
@@ -48,7 +49,6 @@ from interview_prep.grading.judge import (
     meta_path,
     weights_path,
 )
-from interview_prep.grading.judge_training import Pair, bank_pairs
 from interview_prep.storage.bundled import bundled_bank_files
 
 COMMAND = "python scripts/train_judge.py"
