@@ -212,3 +212,17 @@ def test_a_crammed_attempt_is_kept_but_is_not_a_first_sighting(
     assert store.first_seen(LOCAL_USER_ID) == {}
     store.save_attempt_before_grading(_attempt("plain", None))
     assert store.first_seen(LOCAL_USER_ID) == {ADAM: AT}
+
+
+def test_an_interview_plan_is_set_replaced_and_cleared(store: DatabasePracticeStore) -> None:
+    from datetime import date
+
+    from interview_prep.practice.plan import InterviewPlan
+
+    assert store.interview_plan(LOCAL_USER_ID) is None
+    store.save_interview_plan(LOCAL_USER_ID, InterviewPlan(date(2026, 3, 20)))
+    plan = InterviewPlan(date(2026, 3, 30), bank="ml-basics", categories=("Optimisation",))
+    store.save_interview_plan(LOCAL_USER_ID, plan)  # an upsert: two tabs may both set it
+    assert store.interview_plan(LOCAL_USER_ID) == plan
+    store.save_interview_plan(LOCAL_USER_ID, None)
+    assert store.interview_plan(LOCAL_USER_ID) is None

@@ -25,6 +25,7 @@ class QueueReason(enum.StrEnum):
     NEW = "new"  # never rated, within today's allowance of new questions
     EXTRA = "extra"  # neither (ahead of schedule, or past the new allowance): fills a session
     WEAK = "weak"  # chosen as one of the user's weakest (lowest mastery), due or not
+    PLAN = "plan"  # the interview date asks for it today: still to cover, or weak
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def build_queue(
     where: QueueFilter | None = None,
     limit: int | None = None,
     fill: bool = False,
+    planned: Sequence[QueueItem] = (),
 ) -> DailyQueue:
     """Pick today's questions.
 
@@ -118,9 +120,12 @@ def build_queue(
         fill: when reviews and new questions come to fewer than ``limit``, top up with other
             questions: seen ones soonest due first, then new ones beyond today's allowance (a
             mock interview of N questions always gets N if the bank has them).
+        planned: what an interview date asks of today (:mod:`.plan`), taken after the due
+            reviews and before new questions (those matching ``where``).
 
     Returns:
-        The queue: reviews (most overdue first), new questions, then any extra ones.
+        The queue: reviews (most overdue first), the plan's questions, new questions, then any
+        extra ones.
 
     Raises:
         ValueError: a negative ``new_per_day`` or ``limit``, or a naive ``now``.
@@ -154,7 +159,12 @@ def build_queue(
     fresh = (earlier + [c for c in unrated if c.first_seen is None])[:allowance]
 
     items = [QueueItem(c, QueueReason.REVIEW) for c in due]
-    items += [QueueItem(c, QueueReason.NEW) for c in resumed + fresh]
+    taken = {item.question for item in items}
+    items += [
+        item for item in planned if item.question not in taken and where.matches(item.candidate)
+    ]
+    taken = {item.question for item in items}
+    items += [QueueItem(c, QueueReason.NEW) for c in resumed + fresh if c.question not in taken]
     if fill and limit is not None and len(items) < limit:
         chosen = {item.question for item in items}
         ahead = sorted(

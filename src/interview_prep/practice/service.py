@@ -16,8 +16,9 @@ from typing import Any, Protocol
 from ..domain.questions import Question
 from ..errors import InvalidInputError, NotFoundError
 from .attempts import AnswerSource, Attempt, QuestionRef
-from .clock import require_utc
+from .clock import local_date, require_utc
 from .mastery import masteries
+from .plan import InterviewPlan, PlanDay, check_interview_date, plan_day
 from .progress import Progress, compute_progress
 from .queue import Candidate, DailyQueue, QueueFilter, build_queue, candidates_from
 from .scheduling import CardState, Rating, make_scheduler, schedule
@@ -78,8 +79,10 @@ def todays_queue(
     limit: int | None = None,
     fill: bool = False,
 ) -> DailyQueue:
-    """Today's queue over ``records`` (every question, in bank order; see :func:`build_queue`)."""
+    """Today's queue over ``records`` (every question, in bank order; see :func:`build_queue`),
+    with what the user's interview date asks of today, if they set one."""
     candidates = _candidates(store, user_id, records)
+    plan = plan_today(store, user_id, records, now, tz=tz, candidates=candidates)
     return build_queue(
         candidates,
         now,
@@ -88,7 +91,53 @@ def todays_queue(
         where=where,
         limit=limit,
         fill=fill,
+        planned=plan.items if plan is not None else (),
     )
+
+
+def plan_today(
+    store: PracticeStore,
+    user_id: str,
+    records: Sequence[QuestionRecordLike],
+    now: datetime,
+    *,
+    tz: tzinfo = UTC,
+    candidates: Sequence[Candidate] | None = None,
+) -> PlanDay | None:
+    """Where the user's interview plan stands today (see :mod:`.plan`); ``None`` without one."""
+    plan = store.interview_plan(user_id)
+    if plan is None:
+        return None
+    attempts = store.attempts(user_id)
+    last: dict[QuestionRef, datetime] = {}
+    for attempt in attempts:  # oldest first: the last one wins
+        last[attempt.question] = attempt.submitted_at
+    return plan_day(
+        plan,
+        candidates if candidates is not None else _candidates(store, user_id, records),
+        masteries(attempts, store.card_states(user_id), now),
+        last,
+        now,
+        tz,
+    )
+
+
+def set_interview_date(
+    store: PracticeStore,
+    user_id: str,
+    plan: InterviewPlan | None,
+    now: datetime,
+    *,
+    tz: tzinfo = UTC,
+) -> None:
+    """Set the user's interview date and scope (``None``: clear it).
+
+    Raises:
+        InvalidInputError: a date that is not after today, or more than a year ahead.
+    """
+    if plan is not None:
+        check_interview_date(plan.interview_on, local_date(require_utc(now, "now"), tz))
+    store.save_interview_plan(user_id, plan)
 
 
 def _candidates(

@@ -29,12 +29,14 @@ from ..errors import (
     StaleWriteError,
 )
 from ..practice.attempts import AnswerSource, Attempt, QuestionRef
+from ..practice.plan import InterviewPlan
 from ..practice.scheduling import CardPhase, CardState, Rating, ReviewLogEntry
 from ..practice.sessions import PracticeSession
 from .database import Database
 from .schema import (
     AttemptRow,
     CardStateRow,
+    InterviewPlanRow,
     PracticeSessionRow,
     QuestionRow,
     ReviewLogRow,
@@ -263,6 +265,39 @@ class DatabasePracticeStore:
         )
         with self.db.session() as session:
             return [PracticeSession.from_dict(data) for data in session.scalars(statement)]
+
+    # The interview date
+
+    def interview_plan(self, user_id: str) -> InterviewPlan | None:
+        """The user's interview date and scope, if they set one."""
+        with self.db.session() as session:
+            row = session.get(InterviewPlanRow, user_id)
+            if row is None:
+                return None
+            return InterviewPlan.from_dict({**row.scope, "interview_on": row.interview_on})
+
+    def save_interview_plan(self, user_id: str, plan: InterviewPlan | None) -> None:
+        """Set (an upsert, so two tabs setting it at once both succeed) or clear the plan."""
+        with self.db.session(write=True) as session:
+            if plan is None:
+                session.execute(delete(InterviewPlanRow).where(InterviewPlanRow.user_id == user_id))
+                return
+            insert = _upsert_insert(self.db.dialect)
+            statement = insert(InterviewPlanRow).values(
+                user_id=user_id,
+                interview_on=plan.interview_on,
+                scope={"bank": plan.bank, "categories": list(plan.categories)},
+                set_at=utcnow(),
+            )
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["user_id"],
+                    set_={
+                        name: statement.excluded[name]
+                        for name in ("interview_on", "scope", "set_at")
+                    },
+                )
+            )
 
     # Errors
 

@@ -13,13 +13,14 @@ review logs) reference ``(bank_id, question_id)`` instead, so they survive any b
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -314,6 +315,17 @@ class PracticeSessionRow(Base):
     progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """How far the session has come (steps started, submitted, graded, rated); it only grows,
     so a write carrying less progress than the stored row is a stale copy and is refused."""
+
+
+class InterviewPlanRow(Base):
+    """A user's interview date and the questions it covers (``InterviewPlan.to_dict()``)."""
+
+    __tablename__ = "interview_plans"
+
+    user_id: Mapped[str] = mapped_column(_user_key(), primary_key=True)
+    interview_on: Mapped[date] = mapped_column(Date)
+    scope: Mapped[dict[str, Any]]
+    set_at: Mapped[datetime]
 
 
 # Accounts (read and written by :mod:`.accounts`). Secrets are never stored: sessions and API

@@ -239,3 +239,45 @@ def test_a_cram_session_grades_and_logs_no_review(
     (attempt,) = store.attempts(LOCAL_USER_ID)
     assert attempt.cram and attempt.score == 3.0
     assert store.review_logs(LOCAL_USER_ID) == [] and store.card_states(LOCAL_USER_ID) == {}
+
+
+def test_an_interview_date_counts_down_and_says_what_is_left(app_client: TestClient) -> None:
+    page = soup(app_client.get("/practice").text)
+    assert "Say when your interview is" in text(page.select_one(".plan"))
+    response = app_client.post(
+        "/practice/plan",
+        data={"interview_on": "2026-03-06", "bank": "ml-basics"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    page = soup(app_client.get("/practice").text)
+    # 2 March to 6 March: four days to practise, eight questions, two a day.
+    assert text(page.select_one("[data-plan-countdown]")).startswith("4 days to your interview")
+    left = page.select_one("[data-plan-left]")
+    assert left is not None
+    assert "0 of 8 questions practised; 8 left to cover, about 2 a day" in left.get_text()
+    assert len(page.select(".plan-left li")) == 8
+    assert [text(tag) for tag in page.select(".queue-list .reason")][:2] == ["Plan", "Plan"]
+    for bad, message in [("2026-03-02", "after today"), ("soon", "not a date")]:
+        refused = app_client.post("/practice/plan", data={"interview_on": bad})
+        assert refused.status_code == 422
+        assert message in text(soup(refused.text).select_one("#plan-error"))
+    app_client.post("/practice/plan", data={"interview_on": ""})
+    assert "Say when your interview is" in text(
+        soup(app_client.get("/practice").text).select_one(".plan")
+    )
+
+
+def test_in_team_mode_the_interview_date_is_ones_own(study_db: Database) -> None:
+    add_user(study_db, "alice")
+    add_user(study_db, "bob")
+    app = team_app(study_db)
+    with TestClient(app) as alice, TestClient(app) as bob:
+        alice_csrf = log_in(alice, "alice")
+        log_in(bob, "bob")
+        data = {"interview_on": "2099-01-01", "csrf_token": alice_csrf}
+        assert alice.post("/practice/plan", data=data).status_code in (422, 200)
+        assert bob.post("/practice/plan", data={"interview_on": "2026-12-24"}).status_code == 403
+        alice.post("/practice/plan", data={**data, "interview_on": "2026-12-24"})
+        assert "to your interview" in text(soup(alice.get("/practice").text).select_one(".plan"))
+        assert "Say when" in text(soup(bob.get("/practice").text).select_one(".plan"))

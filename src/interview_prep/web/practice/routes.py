@@ -111,6 +111,24 @@ def practise_page(request: Request, question_id: str) -> Response:
     return render(request, "practice/practise.html", practise_view(ctx, record), headers=NO_STORE)
 
 
+@router.post("/practice/plan")
+def set_plan(
+    request: Request,
+    interview_on: Annotated[str, Form()] = "",
+    bank: Annotated[str, Form()] = "",
+) -> Response:
+    """Set (or, empty, clear) the interview date that the daily queue plans towards."""
+    ctx = PracticeContext.of(request)
+    try:
+        setup.set_plan(ctx, interview_on, bank)
+    except InvalidInputError as error:
+        context = setup_view(ctx, plan_error=error.message, plan_typed=interview_on)
+        return render(
+            request, "practice/setup.html", context, status_code=error.status, headers=NO_STORE
+        )
+    return _redirect("/practice#plan-title")
+
+
 @router.post("/practice/drills")
 def start_drill(
     request: Request,

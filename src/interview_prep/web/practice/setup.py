@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from ...domain.questions import Difficulty
 from ...errors import InvalidInputError, NotFoundError, StaleWriteError
 from ...practice.attempts import QuestionRef
+from ...practice.plan import InterviewPlan, PlanDay
 from ...practice.queue import DailyQueue
 from ...practice.selection import parse_question_list
 from ...practice.service import (
     add_to_session,
+    plan_today,
     ref_of,
+    set_interview_date,
     start_drill,
     start_session,
     todays_queue,
@@ -221,3 +225,33 @@ def add_one(ctx: PracticeContext, session_id: str, key: str) -> PracticeSession:
         raise SessionStateError(
             "This session changed while the question was being added. Try again."
         ) from None
+
+
+# The interview date
+
+
+def plan_of(ctx: PracticeContext) -> PlanDay | None:
+    """Where the visitor's interview plan stands today, if they set one."""
+    return plan_today(ctx.store, ctx.user_id, ctx.records, ctx.now(), tz=ctx.zone)
+
+
+def set_plan(ctx: PracticeContext, interview_on: str, bank: str) -> None:
+    """Set the interview date (``YYYY-MM-DD``) and its bank (empty: every bank); an empty date
+    clears it.
+
+    Raises:
+        InvalidInputError: not a date, not after today, or an unknown bank.
+    """
+    text = interview_on.strip()
+    if not text:
+        set_interview_date(ctx.store, ctx.user_id, None, ctx.now(), tz=ctx.zone)
+        return
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(f"{text!r} is not a date: use the form YYYY-MM-DD.") from None
+    scope = bank.strip() or None
+    if scope is not None and scope not in {summary.id for summary in ctx.banks}:
+        raise InvalidInputError(f"There is no question bank {scope!r}.")
+    plan = InterviewPlan(interview_on=day, bank=scope)
+    set_interview_date(ctx.store, ctx.user_id, plan, ctx.now(), tz=ctx.zone)

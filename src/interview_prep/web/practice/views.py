@@ -38,7 +38,14 @@ from ...storage.records import QuestionRecord
 from ..localtime import duration, local_datetime
 from .context import PracticeContext
 from .sessions import session_url
-from .setup import DEFAULT_TIME_LIMIT_S, SetupForm, current_session, todays, unfinished
+from .setup import (
+    DEFAULT_TIME_LIMIT_S,
+    SetupForm,
+    current_session,
+    plan_of,
+    todays,
+    unfinished,
+)
 
 RATING_HINTS = {
     Rating.AGAIN: "Could not answer, or got it wrong",
@@ -49,10 +56,36 @@ RATING_HINTS = {
 QUEUE_LISTED = 12
 
 
+def plan_view(ctx: PracticeContext) -> dict[str, Any] | None:
+    """The interview date's countdown and what is left to cover, if the visitor set one."""
+    day = plan_of(ctx)
+    if day is None:
+        return None
+    by_key = ctx.questions.by_key
+    left = [by_key.get((ref.bank_id, ref.question_id)) for ref in day.left_to_cover]
+    return {
+        "day": day,
+        "date_text": f"{day.plan.interview_on:%a} {day.plan.interview_on.day} "
+        f"{day.plan.interview_on:%b %Y}",
+        "scope": next((b.title for b in ctx.banks if b.id == day.plan.bank), "every bank"),
+        "left": [record for record in left if record is not None][:PLAN_LISTED],
+        "more_left": max(0, len(day.left_to_cover) - PLAN_LISTED),
+    }
+
+
+PLAN_LISTED = 10
+
+
 def setup_view(
-    ctx: PracticeContext, form: SetupForm | None = None, error: str | None = None
+    ctx: PracticeContext,
+    form: SetupForm | None = None,
+    error: str | None = None,
+    *,
+    plan_error: str | None = None,
+    plan_typed: str = "",
 ) -> dict[str, Any]:
-    """The practice page: the set-up form, today's queue and the sessions to resume."""
+    """The practice page: the set-up form, today's queue, the sessions to resume, and the
+    interview date."""
     form = form or SetupForm()
     if form.mode not in {mode.value for mode in SessionMode}:
         form = replace(form, mode=SessionMode.DRILL.value)
@@ -106,6 +139,10 @@ def setup_view(
         "listed": listed,
         "more_listed": max(0, len(queue.items) - QUEUE_LISTED),
         "resumable": resumable,
+        "plan": plan_view(ctx),
+        "plan_error": plan_error,
+        "plan_typed": plan_typed,
+        "plan_count": queue.count(QueueReason.PLAN),
         "active_nav": "practice",
     }
 

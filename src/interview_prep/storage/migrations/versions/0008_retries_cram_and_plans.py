@@ -1,4 +1,5 @@
-"""Retries and cram: an attempt names its place in the session, and says whether it was crammed.
+"""Retries, cram and interview dates: an attempt names its place in the session and says whether
+it was crammed; a user may set the date of their interview.
 
 A question may now be answered twice in one session (retried at once, or added again by
 "Practise this"), so "one attempt per question of a session" becomes one attempt per *item* of
@@ -6,6 +7,9 @@ a session: the same answer sent twice, to two processes, is still refused by the
 Attempts already stored take their item's place from their session's document.
 
 A crammed attempt is graded and kept, but no review is logged for it, so FSRS never sees it.
+
+An interview plan is a user's interview date and the questions it covers: the queue spreads the
+questions not yet practised over the days left.
 
 Revision ID: 0008
 Revises: 0007
@@ -50,9 +54,19 @@ def upgrade() -> None:
     _place_stored_attempts(op.get_bind())
     op.drop_index(OLD_INDEX, table_name="attempts")
     op.create_index(ITEM_INDEX, "attempts", ["session_id", "session_item"], unique=True)
+    op.create_table(
+        "interview_plans",
+        sa.Column("user_id", sa.String(120), nullable=False),
+        sa.Column("interview_on", sa.Date(), nullable=False),
+        sa.Column("scope", sa.JSON(), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_interview_plans_user_id_users"),
+        sa.PrimaryKeyConstraint("user_id", name="pk_interview_plans"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("interview_plans")
     op.drop_index(ITEM_INDEX, table_name="attempts")
     op.create_index(OLD_INDEX, "attempts", ["session_id", "bank_id", "question_id"], unique=True)
     with op.batch_alter_table("attempts") as batch:
