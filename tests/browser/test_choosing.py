@@ -80,3 +80,26 @@ def test_skip_one_question_and_retry_another_at_once(
     expect(rows.nth(1)).to_contain_text("retried")
     expect(rows.nth(2).locator("td").nth(2)).to_have_text(re.compile(r"^\d\.\d$"))
     screenshot(page, "practice-summary-skip-retry", full_page=True)
+
+
+def test_replay_a_session_after_answering_a_question_twice(
+    page: Page,
+    practice_server: str,  # noqa: F811
+) -> None:
+    page.set_viewport_size({"width": 1100, "height": 850})
+    for answer in ('<img src=x onerror="window.__xss = 1"> Overfitting is bad.', ANSWER):
+        page.goto(f"{practice_server}/practice/questions/ml-engineer/overfitting")
+        page.get_by_label("Time, in seconds").fill("")
+        page.get_by_role("button", name="Start the drill").click()
+        page.get_by_label("Your answer").fill(answer)
+        page.get_by_role("button", name="Submit answer").click()
+        page.locator(".rating-button.is-suggested").click()
+    page.get_by_role("link", name="Replay this session").click()
+    expect(page.locator("h1")).to_have_text("Replay")
+    change = page.locator("[data-replay-change]")
+    expect(change).to_contain_text("Since your previous attempt")
+    expect(change.locator("[data-score-change]")).to_have_text(re.compile(r"^[+-]\d\.\d$"))
+    screenshot(page, "practice-replay", full_page=True)
+    page.go_back()
+    page.goto(f"{practice_server}/history")
+    assert page.evaluate("typeof window.__xss") == "undefined"

@@ -9,6 +9,7 @@ import pytest
 from interview_prep.errors import InvalidInputError, NotFoundError
 from interview_prep.practice.attempts import LOCAL_USER_ID, QuestionRef
 from interview_prep.practice.clock import FixedClock
+from interview_prep.practice.replay import replay
 from interview_prep.practice.service import (
     add_to_session,
     close_crammed,
@@ -194,3 +195,33 @@ def test_cram_grades_and_keeps_attempts_without_touching_the_schedule(
     assert [item.question.question_id for item in plain.items] == ["q1", "q2"]
     with pytest.raises(SessionStateError, match="only a cram session"):
         close_crammed(store, plain, 0, clock())
+
+
+def test_replay_shows_each_answer_and_what_changed_since_the_last_attempt(
+    store: InMemoryPracticeStore,
+) -> None:
+    clock = FixedClock(START)
+    first = start_drill(store, LOCAL_USER_ID, RECORDS[0], clock())
+    _answer(store, first, clock, "wrong")
+    config = SessionConfig(count=2, questions=("ml/q1", "ml/q2"))
+    later = start_session(store, LOCAL_USER_ID, config, RECORDS, clock(), settings=SETTINGS)
+    later.start(clock())
+    skip_question(store, later, clock())
+    # q1 was skipped in this session: "Practise this" may add it again, at the end.
+    later = add_to_session(store, LOCAL_USER_ID, later.id, RECORDS[0])
+    _answer(store, later, clock, "right")
+    _answer(store, later, clock, "right")
+
+    items = replay(later, store.attempts(LOCAL_USER_ID))
+    assert [entry.item.status for entry in items] == [
+        ItemStatus.SKIPPED,
+        ItemStatus.RATED,
+        ItemStatus.RATED,
+    ]
+    skipped, q2, q1 = items
+    assert [entry.item.question.question_id for entry in items] == ["q1", "q2", "q1"]
+    assert skipped.change is None and q2.change is None  # skipped; first try at q2
+    assert q1.change is not None and q1.change.score_change == 3.0
+    assert q1.change.previous.session_id == first.id
+    assert q1.change.now_covered == ("first point", "second point")
+    assert q1.change.no_longer_covered == ()

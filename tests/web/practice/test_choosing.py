@@ -281,3 +281,54 @@ def test_in_team_mode_the_interview_date_is_ones_own(study_db: Database) -> None
         alice.post("/practice/plan", data={**data, "interview_on": "2026-12-24"})
         assert "to your interview" in text(soup(alice.get("/practice").text).select_one(".plan"))
         assert "Say when" in text(soup(bob.get("/practice").text).select_one(".plan"))
+
+
+def test_replay_a_past_session(
+    app_client: TestClient,
+    fake_grades: list[dict[str, Any]],  # noqa: F811
+) -> None:
+    points = [{"text": "Gradients shrink", "weight": 1.0}]
+    fake_grades.extend(
+        [
+            {"score": 1.0, "label": "weak", "key_points": [{**points[0], "status": "missed"}]},
+            {
+                "score": 4.0,
+                "label": "strong",
+                "feedback": "Much better.",
+                "key_points": [{**points[0], "status": "covered"}],
+            },
+        ]
+    )
+    for answer_text in ("<b>not much</b>", "gradients shrink through layers"):
+        url = start(app_client, count=1, questions="vanishing-gradients")
+        app_client.get(url)
+        answer(app_client, url, 0, answer_text)
+        app_client.post(f"{url}/rate", data={"index": "0", "rating": "good"})
+        if answer_text.startswith("<b>"):
+            first = soup(app_client.get(f"{url}/replay").text)
+            assert "Your first attempt" in text(first.select_one("[data-replay-change]"))
+            # The answer as given, as text: the markup is never executed.
+            assert first.select_one(".replay-answer b") is None
+            assert "<b>not much</b>" in text(first.select_one(".replay-answer"))
+    summary = soup(app_client.get(f"{url}/summary").text)
+    assert summary.find("a", string="Replay this session")["href"] == f"{url}/replay"
+    page = soup(app_client.get(f"{url}/replay").text)
+    change = text(page.select_one("[data-replay-change]"))
+    assert "+3.0" in change and "Now covered: Gradients shrink" in change
+    assert text(page.select_one("[data-replay-score]")) == "4.0 / 5"
+    assert "Much better." in text(page.select_one(".replay-item"))
+
+
+def test_an_unfinished_interview_replays_without_its_feedback(
+    app_client: TestClient,
+    fake_grades: list[dict[str, Any]],  # noqa: F811
+) -> None:
+    fake_grades.append({"score": 2.0, "label": "partial", "feedback": "Secret until the end."})
+    url = start(app_client, count=2, mode="interview")
+    app_client.get(url)
+    answer(app_client, url, 0, "an answer")
+    page = soup(app_client.get(f"{url}/replay").text)
+    assert "Secret until the end." not in page.get_text()
+    statuses = [text(tag) for tag in page.select("[data-replay-status]")]
+    assert statuses[0].startswith("Answered; the feedback shows once")
+    assert statuses[1] == "Not answered yet."

@@ -23,7 +23,14 @@ from . import sessions, setup
 from .context import PracticeContext
 from .sessions import StepKind, session_url
 from .setup import SetupForm
-from .views import feedback_view, practise_view, question_view, setup_view, summary_view
+from .views import (
+    feedback_view,
+    practise_view,
+    question_view,
+    replay_view,
+    setup_view,
+    summary_view,
+)
 
 
 def same_origin(request: Request) -> None:
@@ -247,6 +254,17 @@ def feedback_page(request: Request, session_id: str, number: int) -> Response:
     record = ctx.record(session.items[index].question)
     context = feedback_view(ctx, session, index, record)
     return render(request, "practice/feedback.html", context, headers=NO_STORE)
+
+
+@router.get("/practice/sessions/{session_id}/replay", response_class=HTMLResponse)
+def replay_page(request: Request, session_id: str) -> Response:
+    """The session again: each answer as given, its grade and feedback, and what changed since
+    the previous attempt at the question."""
+    ctx = PracticeContext.of(request)
+    session = sessions.load_session(ctx, session_id)
+    records = sessions.session_questions(ctx, session)
+    context = replay_view(ctx, session, records)
+    return render(request, "practice/replay.html", context, headers=NO_STORE)
 
 
 @router.get("/practice/sessions/{session_id}/summary", response_class=HTMLResponse)

@@ -24,6 +24,7 @@ from ...practice.feedback import (
     read_feedback,
 )
 from ...practice.queue import QueueReason
+from ...practice.replay import replay
 from ...practice.scheduling import Rating
 from ...practice.service import ref_of
 from ...practice.sessions import (
@@ -334,6 +335,50 @@ def summary_view(
         "started": local_datetime(session.created_at, ctx.zone),
         "session_url": session_url(session),
         "drill": session.config.mode is SessionMode.DRILL,
+        "active_nav": "practice",
+    }
+
+
+def replay_view(
+    ctx: PracticeContext, session: PracticeSession, records: list[QuestionRecord]
+) -> dict[str, Any]:
+    """A past session again: each answer as given, its grade and feedback, and what changed
+    since the previous attempt at the question. Feedback that the session itself still hides
+    (interview mode, before the end) stays hidden here too."""
+    entries = []
+    for entry, record in zip(
+        replay(session, ctx.store.attempts(ctx.user_id)), records, strict=True
+    ):
+        index = entry.number - 1
+        change = entry.change
+        entries.append(
+            {
+                "entry": entry,
+                "record": record,
+                "visible": session.feedback_ready(index),
+                "answer_html": highlighted_answer(entry.item.answer, entry.feedback),
+                "score_text": "–"
+                if entry.feedback.score is None
+                else f"{entry.feedback.score:.1f}",
+                "change_text": ""
+                if change is None or change.score_change is None
+                else f"{change.score_change:+.1f}",
+                "previous_when": local_datetime(change.previous.submitted_at, ctx.zone)
+                if change is not None
+                else "",
+                "previous_score": ""
+                if change is None or change.previous.score is None
+                else f"{change.previous.score:.1f}",
+                "feedback_url": f"{session_url(session)}/questions/{entry.number}",
+            }
+        )
+    return {
+        "session": session,
+        "entries": entries,
+        "started": local_datetime(session.created_at, ctx.zone),
+        "session_url": session_url(session),
+        "drill": session.config.mode is SessionMode.DRILL,
+        "cram": session.config.cram,
         "active_nav": "practice",
     }
 
