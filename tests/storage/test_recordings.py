@@ -56,7 +56,7 @@ def test_the_migration_creates_and_drops_the_recordings_table(db: Database) -> N
     with db.engine.connect() as connection:
         assert "recordings" in inspect(connection).get_table_names()
     with db.session(write=True) as session:
-        command.downgrade(_alembic_config(session.connection()), "0007")
+        command.downgrade(_alembic_config(session.connection()), "0008")
     with db.engine.connect() as connection:
         assert "recordings" not in inspect(connection).get_table_names()
     assert upgrade(db.url) == head_revision()

@@ -257,7 +257,7 @@ class AttemptRow(Base):
 
 
 class RecordingRow(Base):
-    """A spoken answer's recording, stored before it is transcribed (migration 0008).
+    """A spoken answer's recording, stored before it is transcribed (migration 0009).
 
     ``audio`` is NULL once deleted (by the candidate, or at once when ``keep_audio`` is off);
     the transcript and the delivery metrics stay, for the progress page's trends.

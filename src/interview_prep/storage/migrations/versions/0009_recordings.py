@@ -4,8 +4,8 @@ The audio is kept in the database (a few hundred kilobytes of WebM/Opus a minute
 owned, backed up and deleted with everything else the user has; ``audio`` is NULL once the
 candidate deletes it or when the ``keep_audio`` setting is off.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | None = None
 depends_on: str | None = None
 
