@@ -32,18 +32,15 @@ from typing import Any
 
 import numpy as np
 
-from interview_prep.grading.benchmark_data import (
+from interview_prep.grading.evaluation.benchmark_data import (
     DEV_FILES,
     BenchmarkItem,
     default_benchmark_dir,
     load_benchmark,
 )
-from interview_prep.grading.calibration import CalibrationModel
-from interview_prep.grading.embedders import CachedEmbedder, Embedder, get_embedder
-from interview_prep.grading.evaluation import (
+from interview_prep.grading.evaluation.measure import (
     cross_validate,
     fit_label_scale,
-    macro_f1,
     order_labels,
     pearson,
     percentile,
@@ -52,9 +49,12 @@ from interview_prep.grading.evaluation import (
     rmse,
     spearman,
 )
-from interview_prep.grading.features import feature_names
 from interview_prep.grading.graders import EmbeddingGrader, EngineGrader
 from interview_prep.grading.lexical import LexicalGrader
+from interview_prep.grading.models.embedders import CachedEmbedder, Embedder, get_embedder
+from interview_prep.grading.scoring.calibration import CalibrationModel
+from interview_prep.grading.scoring.features import feature_names
+from interview_prep.grading.scoring.metrics import macro_f1
 
 REPO = Path(__file__).resolve().parents[1]
 TARGETS = {

@@ -25,7 +25,7 @@ import yaml
 from rich.progress import track
 
 from interview_prep.formats.files import load_bank_file
-from interview_prep.grading.evaluation import spearman
+from interview_prep.grading.evaluation.measure import spearman
 from interview_prep.grading.graders import EmbeddingGrader
 from interview_prep.storage.bundled import bundled_bank_files
 

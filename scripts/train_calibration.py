@@ -19,18 +19,22 @@ from pathlib import Path
 
 import numpy as np
 
-from interview_prep.grading.benchmark_data import DEV_FILES, default_benchmark_dir, load_benchmark
-from interview_prep.grading.calibration import (
+from interview_prep.grading.evaluation.benchmark_data import (
+    DEV_FILES,
+    default_benchmark_dir,
+    load_benchmark,
+)
+from interview_prep.grading.evaluation.measure import cross_validate
+from interview_prep.grading.graders import EmbeddingGrader, EngineGrader
+from interview_prep.grading.lexical import LexicalGrader
+from interview_prep.grading.models.embedders import CachedEmbedder, get_embedder
+from interview_prep.grading.scoring.calibration import (
     CalibrationModel,
     calibration_path,
     fit,
     save_calibration,
 )
-from interview_prep.grading.embedders import CachedEmbedder, get_embedder
-from interview_prep.grading.evaluation import cross_validate
-from interview_prep.grading.features import feature_names
-from interview_prep.grading.graders import EmbeddingGrader, EngineGrader
-from interview_prep.grading.lexical import LexicalGrader
+from interview_prep.grading.scoring.features import feature_names
 
 REPO = Path(__file__).resolve().parents[1]
 COMMAND = "python scripts/train_calibration.py"
@@ -102,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             trained_on=", ".join(files) + " (each dataset weighted equally)",
         )
     if args.out.exists():
-        from interview_prep.grading.calibration import load_calibration
+        from interview_prep.grading.scoring.calibration import load_calibration
 
         for name, model in load_calibration(str(args.out)).items():
             models.setdefault(name, model)

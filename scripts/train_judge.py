@@ -5,8 +5,8 @@
     .venv/bin/python scripts/train_judge.py --folds 0 --epochs 12 --seed 0
 
 Data: the authored examples of the bundled banks (key points' examples and near misses,
-misconceptions' and errata's examples, corrections; see grading/judge_training.py), nothing else.
-No test answer (tests/grading/*.yaml) is read. The encoder is the frozen MiniLM the app ships; only
+misconceptions' and errata's examples, corrections; see grading/evaluation/judge_training.py),
+nothing else. No test answer (tests/grading/*.yaml) is read. The encoder is the frozen MiniLM the app ships; only
 the head is trained, on its token vectors, which are computed once and kept in memory.
 
 ``--folds K`` first runs K-fold cross-validation BY QUESTION (every pair of a held-out question
@@ -38,8 +38,9 @@ except ImportError:  # pragma: no cover - the train extra is not installed by th
 from rich.progress import Progress
 
 from interview_prep.formats.files import load_bank_file
-from interview_prep.grading.embedders import MODEL_SHA256, OnnxMiniLMEmbedder, TokenStates
-from interview_prep.grading.judge import (
+from interview_prep.grading.evaluation.judge_training import Pair, bank_pairs
+from interview_prep.grading.models.embedders import MODEL_SHA256, OnnxMiniLMEmbedder, TokenStates
+from interview_prep.grading.models.judge import (
     MAX_TOKENS,
     PARAMETERS,
     SPECIAL_IDS,
@@ -48,14 +49,13 @@ from interview_prep.grading.judge import (
     meta_path,
     weights_path,
 )
-from interview_prep.grading.judge_training import Pair, bank_pairs
 from interview_prep.storage.bundled import bundled_bank_files
 
 COMMAND = "python scripts/train_judge.py"
 
 
 class Head(nn.Module):
-    """The same computation as :class:`interview_prep.grading.judge.JudgeModel`, in PyTorch."""
+    """The computation of :class:`interview_prep.grading.models.judge.JudgeModel`, in PyTorch."""
 
     def __init__(self, dim: int = 384, width: int = 64) -> None:
         super().__init__()

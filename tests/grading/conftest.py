@@ -16,8 +16,8 @@ from interview_prep.domain import (
     Misconception,
     Question,
 )
-from interview_prep.grading import embedders
-from interview_prep.grading.text import tokenize
+from interview_prep.grading.models import embedders
+from interview_prep.grading.text.tokens import tokenize
 
 
 class HashingEmbedder:

@@ -6,7 +6,7 @@ import pytest
 
 from interview_prep.cli import main
 
-from .test_evaluation import tiny_benchmark
+from .evaluation.test_measure import tiny_benchmark
 
 
 @pytest.fixture

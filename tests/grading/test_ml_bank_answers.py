@@ -17,7 +17,7 @@ from interview_prep.domain import Bank
 from interview_prep.formats import load_bank_file
 from interview_prep.grading import service
 
-from .test_misconception_signals import ERRATA_FINDINGS
+from .evidence.test_misconception_signals import ERRATA_FINDINGS
 
 HERE = Path(__file__).parent
 BANK = HERE.parents[1] / "src" / "interview_prep" / "data" / "banks" / "ml-engineer.yaml"

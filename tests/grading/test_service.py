@@ -10,8 +10,9 @@ import pytest
 from interview_prep.domain import Question
 from interview_prep.errors import ConfigurationError
 from interview_prep.formats import load_bank_file
-from interview_prep.grading import embedders, service
+from interview_prep.grading import service
 from interview_prep.grading.graders import EmbeddingGrader, register_grader, unregister_grader
+from interview_prep.grading.models import embedders
 from interview_prep.grading.result import Coverage, Label, Rating
 
 GOOD = (

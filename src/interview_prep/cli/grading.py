@@ -17,8 +17,8 @@ from .terminal import escape
 
 if TYPE_CHECKING:
     from ..domain import Question
-    from ..grading.benchmark_data import BenchmarkItem
-    from ..grading.evaluation import EvalReport
+    from ..grading.evaluation.benchmark_data import BenchmarkItem
+    from ..grading.evaluation.measure import EvalReport
     from ..grading.result import GradeResult
 
 _STATUS_STYLE = {"covered": "green", "partly": "yellow", "missed": "red"}
@@ -178,8 +178,8 @@ def eval_(
     grader: str | None = typer.Option(None, "--grader", help="auto, embedding or lexical."),
 ) -> None:
     """Measure the grader against human scores: Pearson, Spearman, RMSE, QWK, macro-F1, latency."""
-    from ..grading.benchmark_data import load_benchmark
-    from ..grading.evaluation import cross_validate, evaluate
+    from ..grading.evaluation.benchmark_data import load_benchmark
+    from ..grading.evaluation.measure import cross_validate, evaluate
     from ..grading.graders import EngineGrader
     from ..grading.service import get_grader
 

@@ -2,6 +2,14 @@
 
 Import :func:`grade` and :func:`get_grader` from :mod:`.service`; the model and numpy-heavy parts
 load on first use, not on import of this package.
+
+The engine is layered, each layer importing only from those below it (``tests/grading/
+test_layout.py`` checks it): :mod:`.text` (words, sentences, numbers, clauses) <- :mod:`.models`
+(the encoder and the judge) <- :mod:`.evidence` (what the answer says against the rubric) <-
+:mod:`.scoring` (score, label, feedback) <- this top level (:mod:`.pipeline`, :mod:`.graders`,
+:mod:`.lexical`, :mod:`.service`) <- :mod:`.evaluation` (measuring the grader). :mod:`.result`
+holds the types every layer speaks and imports nothing of the engine. The data files stay in
+``grading/data/`` and are found through this package, wherever the module that reads them sits.
 """
 
 from __future__ import annotations

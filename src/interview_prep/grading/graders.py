@@ -13,14 +13,14 @@ from typing import Protocol, runtime_checkable
 
 from ..domain import Question
 from ..errors import ConfigurationError
-from .blas import limit_blas_threads
-from .calibration import CalibrationModel, load_calibration
-from .embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
-from .features import FeatureSet, feature_names
-from .judge import JudgeModel, JudgeUnavailableError, load_judge
+from .evidence.rubric import RubricCache
+from .models.blas import limit_blas_threads
+from .models.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
+from .models.judge import JudgeModel, JudgeUnavailableError, load_judge
 from .pipeline import Analysis, Evidence, analyse, conclude
 from .result import GradeResult
-from .rubric import RubricCache
+from .scoring.calibration import CalibrationModel, load_calibration
+from .scoring.features import FeatureSet, feature_names
 
 logger = logging.getLogger(__name__)
 

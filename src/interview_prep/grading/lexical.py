@@ -7,8 +7,8 @@ benchmarks/README.md), so every result it gives says that it stood in for the mo
 
 from __future__ import annotations
 
-from .features import FeatureSet
 from .graders import EngineGrader
+from .scoring.features import FeatureSet
 
 FALLBACK_NOTICE = (
     "The embedding model is unavailable ({reason}); this answer was graded by word overlap only, "

@@ -14,21 +14,20 @@ from typing import Literal
 import numpy as np
 
 from ..domain import Question
-from .answers import AnswerView, view_answer, without
-from .calibration import CalibrationModel
-from .embedders import Embedder
-from .features import Array, FeatureSet, best_reference, feature_names, feature_vector
-from .feedback import write_feedback
-from .judge import JudgeModel
-from .judging import judge_answer, judged_misconceptions, supports_judge
-from .keypoints import (
+from .evidence.answers import AnswerView, view_answer, without
+from .evidence.judging import judge_answer, judged_misconceptions, supports_judge
+from .evidence.keypoints import (
     assess_key_points,
     assess_key_points_judged,
     coverage_score,
     mark_contradicted,
 )
-from .misconceptions import find_misconceptions, wrong_parts
-from .quickfire import apply_check, check_expected, points_stated
+from .evidence.misconceptions import find_misconceptions, wrong_parts
+from .evidence.quickfire import apply_check, check_expected, points_stated
+from .evidence.rubric import Rubric, RubricCache
+from .evidence.structure import assess_structure
+from .models.embedders import Embedder
+from .models.judge import JudgeModel
 from .result import (
     Coverage,
     GradeResult,
@@ -39,9 +38,10 @@ from .result import (
     Rating,
     StructureResult,
 )
-from .rubric import Rubric, RubricCache
-from .scoring import NO_EVIDENCE_MESSAGE, combine, label_for, no_evidence, rating_for
-from .structure import assess_structure
+from .scoring.calibration import CalibrationModel
+from .scoring.features import Array, FeatureSet, best_reference, feature_names, feature_vector
+from .scoring.feedback import write_feedback
+from .scoring.scoring import NO_EVIDENCE_MESSAGE, combine, label_for, no_evidence, rating_for
 
 EMPTY_MESSAGE = "The answer is empty: there is nothing to grade. Say what you know, even briefly."
 

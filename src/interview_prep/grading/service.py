@@ -12,7 +12,6 @@ import logging
 from ..domain import Question
 from ..errors import InterviewPrepError, InvalidInputError
 from ..input_policy import clean_text
-from .embedders import ModelUnavailableError
 from .graders import (
     EmbeddingGrader,
     Grader,
@@ -22,6 +21,7 @@ from .graders import (
     register_grader,
 )
 from .lexical import LexicalGrader, fallback_grader
+from .models.embedders import ModelUnavailableError
 from .result import GradeResult
 
 logger = logging.getLogger(__name__)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..accounts.permissions import Action
 from ..errors import ConfigurationError
 from ..practice.clock import Clock, utc_now
 from ..settings import Config, load_config
@@ -21,12 +23,18 @@ from ..storage.accounts import DatabaseAccountStore
 from ..storage.cohorts import DatabaseCohortStore
 from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
+from .account import routes as account
+from .api import routes as api
+from .auth import requires
 from .authoring import routes as authoring
 from .cache import BankCatalog, CurrentQuestions, PageCache
+from .cohorts import routes as cohorts
 from .errors import install_error_handlers
 from .inputs import InputPolicyMiddleware
+from .practice import routes as practice
+from .progress import routes as progress
 from .request_guard import HostPolicy, RequestGuardMiddleware
-from .routes import account, api, cohorts, pages, practice, progress
+from .study import routes as study
 from .templating import STATIC_DIR
 
 # Everything the pages use is served by the app itself; nothing inline, nothing from elsewhere.
@@ -72,6 +80,11 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
+def favicon() -> Response:
+    """Browsers ask for this path whatever the page says (JSON responses have no <head>)."""
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
+
 def create_app(
     database: Database | None = None, *, config: Config | None = None, clock: Clock = utc_now
 ) -> FastAPI:
@@ -111,7 +124,7 @@ def create_app(
         description="Question banks, search and grading of a self-hosted interview-practice app.",
         docs_url=None,
         redoc_url=None,
-        openapi_url=None,  # served by pages.openapi_json, behind its permission like every route
+        openapi_url=None,  # served by api.openapi_json, behind its permission like every route
         lifespan=lifespan,
     )
     app.state.db = db
@@ -136,12 +149,19 @@ def create_app(
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_api_route(
+        "/favicon.ico",
+        favicon,
+        include_in_schema=False,
+        dependencies=[Depends(requires(Action.VIEW_PUBLIC))],
+    )
     # Before the study pages: /banks/new is the editor's, not a bank called "new".
     app.include_router(authoring.router)
-    app.include_router(pages.router)
+    app.include_router(study.router)
     app.include_router(practice.router)
     app.include_router(progress.router)
     app.include_router(account.router)
     app.include_router(cohorts.router)
     app.include_router(api.router)
+    app.include_router(api.docs_router)
     return app

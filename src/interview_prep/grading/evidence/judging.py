@@ -1,0 +1,269 @@
+"""The judge applied to one answer: which spans cover which key points, and which say a wrong claim.
+
+Items are everything the rubric holds, each with the examples its author wrote: a key point is
+judged against the answer as its own text and as each of its examples (the best of them counts,
+so "the penalty pushes some weights all the way to nothing" can be recognised through an example
+in plain words even where the key point says "sparsity"); a misconception through its claim and
+its rewordings; an erratum of the model answer through its wrong claim and its rewordings, which
+makes every erratum a misconception with no second writing.
+
+Spans are the answer's sentences and, for sentences that join several claims, their clauses: a
+sentence that says one right thing and one wrong one is judged piece by piece.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ..models.embedders import Embedder, TokenStates
+from ..models.judge import FloatArray, JudgeModel, Side, Verdict
+from ..result import Evidence, MisconceptionFinding, MisconceptionKind
+from ..text.tokens import Span, split_clauses
+from .answers import AnswerView
+from .rubric import Rubric
+
+ItemKind = Literal["point", "claim", "erratum"]
+MAX_SPANS = 48
+TOPIC_MIN = 0.5
+"""The cosine a span must reach with a wrong claim (or one of its rewordings) before the judge's
+word on it counts. The judge reads how two texts relate, and out of its training data it can be
+sure of a claim in a sentence about something else; a claim is only said by a span on its topic.
+Set before measurement: unrelated sentences of one field sit near 0.2-0.4 under MiniLM."""
+
+
+@dataclass(frozen=True)
+class RubricItems:
+    """The rubric's items, prepared once: what each row is, and the rows' judge inputs."""
+
+    kinds: tuple[ItemKind, ...]
+    owners: tuple[int, ...]
+    """Index of the key point, misconception or erratum each row belongs to."""
+    primary: tuple[bool, ...]
+    """Whether the row is the item's own text (not one of its examples)."""
+    side: Side
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The judge's view of one answer."""
+
+    spans: tuple[Span, ...]
+    sentence_of: tuple[int, ...]
+    """Index in ``spans`` of the sentence each span belongs to."""
+    point_covers: FloatArray
+    """(key points, spans): best P(covers) over the point's text and its examples."""
+    point_contradicts: FloatArray
+    """(key points, spans): P(contradicts) against the point's own text."""
+    claim_states: FloatArray
+    """(misconceptions, spans): best P(covers) of the claim or one of its rewordings."""
+    erratum_states: FloatArray
+    """(errata, spans): the same for the model answer's own errors."""
+    claim_similarity: FloatArray
+    """(misconceptions, spans): best cosine of the span to the claim or one of its rewordings."""
+    erratum_similarity: FloatArray
+    """(errata, spans): the same for the errata."""
+
+
+def rubric_items(rubric: Rubric) -> list[tuple[str, ItemKind, int, bool]]:
+    rows: list[tuple[str, ItemKind, int, bool]] = []
+    for index, point in enumerate(rubric.key_points):
+        rows.append((point.text, "point", index, True))
+        rows.extend((example, "point", index, False) for example in point.examples)
+    if not rubric.reference_only:
+        for index, item in enumerate(rubric.question.misconceptions):
+            rows.append((item.claim, "claim", index, True))
+            rows.extend((example, "claim", index, False) for example in item.examples)
+        for index, erratum in enumerate(rubric.question.errata):
+            rows.append((erratum.wrong_claim, "erratum", index, True))
+            rows.extend((example, "erratum", index, False) for example in erratum.examples)
+    return rows
+
+
+def prepare_items(rubric: Rubric, embedder: Embedder, judge: JudgeModel) -> RubricItems:
+    """The rubric's judge inputs (memoised on the rubric and its key points)."""
+
+    def build() -> RubricItems:
+        rows = rubric_items(rubric)
+        states = token_states(embedder, [text for text, *_ in rows])
+        return RubricItems(
+            tuple(kind for _, kind, _, _ in rows),
+            tuple(owner for _, _, owner, _ in rows),
+            tuple(primary for *_, primary in rows),
+            judge.prepare(states),
+        )
+
+    return rubric.memo("judge_items", build)
+
+
+def token_states(embedder: Embedder, texts: list[str]) -> list[TokenStates]:
+    reader = getattr(embedder, "token_states", None)
+    if reader is None:
+        raise TypeError(f"embedder {embedder.name!r} gives no token vectors for the judge")
+    states: list[TokenStates] = reader(texts)
+    return states
+
+
+def supports_judge(embedder: Embedder | None) -> bool:
+    """Whether ``embedder`` gives token vectors (a wrapper counts if what it wraps does)."""
+    inner = getattr(embedder, "inner", embedder)
+    return embedder is not None and callable(getattr(inner, "token_states", None))
+
+
+def answer_spans(answer: AnswerView) -> tuple[list[Span], list[int]]:
+    """The sentences of the answer, each followed by its clauses when it has more than one."""
+    spans: list[Span] = []
+    sentence_of: list[int] = []
+    for sentence in answer.sentences:
+        own = len(spans)
+        spans.append(sentence)
+        sentence_of.append(own)
+        clauses = split_clauses(sentence)
+        if len(clauses) > 1:
+            for clause in clauses:
+                spans.append(clause)
+                sentence_of.append(own)
+        if len(spans) >= MAX_SPANS:
+            break
+    return spans[:MAX_SPANS], sentence_of[:MAX_SPANS]
+
+
+def _group_max(
+    values: FloatArray, rows: RubricItems, kind: ItemKind, count: int, primary_only: bool = False
+) -> FloatArray:
+    result = np.zeros((count, values.shape[1]), dtype=np.float32)
+    for row, (row_kind, owner, primary) in enumerate(
+        zip(rows.kinds, rows.owners, rows.primary, strict=True)
+    ):
+        if row_kind != kind or (primary_only and not primary) or owner >= count:
+            continue
+        result[owner] = np.maximum(result[owner], values[row])
+    return result
+
+
+def judge_answer(
+    rubric: Rubric, answer: AnswerView, embedder: Embedder, judge: JudgeModel
+) -> Judgement:
+    """Run the judge over every item of ``rubric`` and every span of ``answer``."""
+    items = prepare_items(rubric, embedder, judge)
+    spans, sentence_of = answer_spans(answer)
+    span_side = judge.prepare(token_states(embedder, [span.text for span in spans]))
+    probabilities = judge.probabilities(items.side, span_side)
+    covers = probabilities[:, :, Verdict.COVERS]
+    contradicts = probabilities[:, :, Verdict.CONTRADICTS]
+    points = len(rubric.key_points)
+    claims = 0 if rubric.reference_only else len(rubric.question.misconceptions)
+    errata = 0 if rubric.reference_only else len(rubric.question.errata)
+    similarity = np.zeros_like(covers)
+    if claims or errata:
+        rows = rubric_items(rubric)
+        wanted = [i for i, (_, kind, _, _) in enumerate(rows) if kind != "point"]
+        item_vectors = embedder.embed([rows[i][0] for i in wanted])
+        span_vectors = embedder.embed([span.text for span in spans])
+        similarity[wanted] = item_vectors @ span_vectors.T
+    return Judgement(
+        tuple(spans),
+        tuple(sentence_of),
+        _group_max(covers, items, "point", points),
+        _group_max(contradicts, items, "point", points, primary_only=True),
+        _group_max(covers, items, "claim", claims),
+        _group_max(covers, items, "erratum", errata),
+        _group_max(similarity, items, "claim", claims),
+        _group_max(similarity, items, "erratum", errata),
+    )
+
+
+def _evidence(span: Span, probability: float) -> Evidence:
+    return Evidence(span.text, span.start, span.end, probability)
+
+
+def _stated_span(
+    judgement: Judgement, row: FloatArray, key_point: int | None, threshold: float
+) -> int | None:
+    """The span that says a wrong claim, if one does: the claim must beat the right idea.
+
+    A wrong claim and the key point it gets wrong are about the same thing, so a correct sentence
+    can look like either. A span is taken to state the claim only when the judge hears the claim
+    there more clearly than it hears the point the claim is about (any point, when the claim names
+    none): being accused of an error costs a candidate more than a missed flag.
+    """
+    points = judgement.point_covers
+    rival = (
+        points[key_point]
+        if key_point is not None and 0 <= key_point < points.shape[0]
+        else (points.max(axis=0) if points.shape[0] else np.zeros_like(row))
+    )
+    eligible = (row >= threshold) & (row > rival)
+    if not eligible.any():
+        return None
+    return int(np.argmax(np.where(eligible, row, -1.0)))
+
+
+def judged_misconceptions(
+    rubric: Rubric, judgement: Judgement, thresholds: dict[str, float]
+) -> list[MisconceptionFinding]:
+    """Wrong claims the judge hears: listed misconceptions, errata, and contradicted key points.
+
+    A contradicted key point is reported only where no listed claim already explains the span,
+    and only when the judge is surer of the contradiction than of coverage, so that a sentence
+    that says the point in other words is never called wrong.
+    """
+    if rubric.reference_only or not judgement.spans:
+        return []
+    states = thresholds.get("states_claim", 0.75)
+    contradiction = thresholds.get("contradicts", 0.9)
+    findings: list[MisconceptionFinding] = []
+    used: set[int] = set()
+
+    def add(kind: MisconceptionKind, claim: str, correction: str, key_point: int | None,
+            span_index: int, probability: float, detail: str) -> None:  # fmt: skip
+        span = judgement.spans[span_index]
+        sentence = judgement.spans[judgement.sentence_of[span_index]]
+        used.add(judgement.sentence_of[span_index])
+        findings.append(
+            MisconceptionFinding(
+                kind=kind,
+                claim=claim,
+                correction=correction,
+                sentence=_evidence(sentence, probability),
+                key_point=key_point,
+                detail=detail,
+                clause=_evidence(span, probability) if span is not sentence else None,
+            )
+        )
+
+    for number, item in enumerate(rubric.question.misconceptions):
+        row = np.where(
+            judgement.claim_similarity[number] >= TOPIC_MIN, judgement.claim_states[number], 0.0
+        )
+        best = _stated_span(judgement, row, item.key_point, states)
+        if best is not None:
+            p = float(judgement.claim_states[number, best])
+            add(MisconceptionKind.STATED, item.claim, item.correction, item.key_point, best,
+                p, f"the judge hears this claim (p={p:.2f})")  # fmt: skip
+    for number, erratum in enumerate(rubric.question.errata):
+        row = np.where(
+            judgement.erratum_similarity[number] >= TOPIC_MIN, judgement.erratum_states[number], 0.0
+        )
+        best = _stated_span(judgement, row, erratum.key_point, states)
+        if best is not None:
+            add(MisconceptionKind.ERRATUM, erratum.wrong_claim, erratum.correction,
+                erratum.key_point, best, float(judgement.erratum_states[number, best]),
+                "the model answer makes this error too; it is listed in its errata")  # fmt: skip
+    for index, point in enumerate(rubric.key_points):
+        row = judgement.point_contradicts[index]
+        best = int(np.argmax(row))
+        if (
+            row[best] >= contradiction
+            and row[best] > judgement.point_covers[index, best]
+            # An answer that says the point rightly elsewhere is not taken to deny it here.
+            and float(judgement.point_covers[index].max()) < thresholds.get("covers", 0.5)
+            and judgement.sentence_of[best] not in used
+        ):
+            detail = f"the judge reads this as contradicting the key point (p={row[best]:.2f})"
+            correction = f"The key point is: {point.text}"
+            said = judgement.spans[best].text
+            add(MisconceptionKind.JUDGED, said, correction, index, best, float(row[best]), detail)
+    return findings

@@ -1,0 +1,244 @@
+"""The learned judge: does a span of an answer cover a rubric item, contradict it, or neither?
+
+A rubric item is a key point, a misconception's claim or an erratum's wrong claim; a span is a
+sentence or clause of the answer. Cosine similarity of sentence embeddings cannot tell "L1 drives
+weights to zero" from the same sentence with L2 (0.90-0.99 either way), and no NLI model ships in
+a package that can be installed here, so the judge is a small head trained in this repository
+(``scripts/train_judge.py``) on top of the frozen MiniLM encoder's token vectors.
+
+Its shape is the decomposable-attention family of NLI models: each word piece of one side is
+aligned softly with the other side's, compared with what it aligned to (the difference and the
+product of the two vectors, and whether the same word piece occurs on the other side at all), and
+the comparisons are pooled into three probabilities. Only the head is learned (about 60k numbers,
+well under a megabyte), which trains in minutes on two cores; the encoder run that the grader
+already makes for its sentence vectors provides the token vectors, so judging costs no extra
+encoder work. Inference is plain numpy, so neither PyTorch nor a second ONNX graph is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ...errors import ConfigurationError
+from .embedders import TokenStates
+
+FloatArray = npt.NDArray[np.float32]
+WEIGHTS_FILE = "data/judge.npz"
+META_FILE = "data/judge.json"
+MAX_TOKENS = 64
+"""Word pieces of an item or a span that the judge reads; longer spans are cut (rare: a span is a
+sentence, and the encoder itself stops at 128)."""
+SPECIAL_IDS = frozenset({0, 101, 102})
+"""[PAD], [CLS] and [SEP]: the same on every side, so they never count as a shared word."""
+
+PARAMETERS = (
+    "proj_w",
+    "proj_b",
+    "cmp_self",
+    "cmp_aligned",
+    "cmp_product",
+    "cmp_match",
+    "cmp_b",
+    "out_w1",
+    "out_b1",
+    "out_w2",
+    "out_b2",
+)
+
+
+class Verdict(IntEnum):
+    """The judge's three answers, in the order of its outputs."""
+
+    NEITHER = 0
+    COVERS = 1
+    CONTRADICTS = 2
+
+
+class JudgeUnavailableError(ConfigurationError):
+    """The judge's weights are missing, damaged or do not match their recorded checksum."""
+
+    code = "judge_unavailable"
+    title = "Grading judge unavailable"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of many pairs, prepared once: projected token vectors and word-piece ids."""
+
+    projected: FloatArray
+    """(count, tokens, width) after the shared projection; padding rows are zero."""
+    mask: npt.NDArray[np.bool_]
+    ids: npt.NDArray[np.int64]
+    pooled: FloatArray
+    """Unit-length mean of the raw token vectors: the sentence embedding, for its cosine."""
+
+
+@dataclass
+class JudgeModel:
+    """The head's parameters and the thresholds chosen when it was trained."""
+
+    weights: dict[str, FloatArray]
+    thresholds: dict[str, float] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        return int(self.weights["proj_b"].shape[0])
+
+    def prepare(self, texts: Sequence[TokenStates]) -> Side:
+        """Project the token vectors of ``texts`` (done once per rubric item or answer span)."""
+        count = len(texts)
+        longest = max((min(len(t.ids), MAX_TOKENS) for t in texts), default=1)
+        raw = np.zeros((count, longest, self.weights["proj_w"].shape[0]), dtype=np.float32)
+        ids = np.zeros((count, longest), dtype=np.int64)
+        mask = np.zeros((count, longest), dtype=bool)
+        for row, text in enumerate(texts):
+            size = min(len(text.ids), MAX_TOKENS)
+            raw[row, :size] = text.states[:size]
+            ids[row, :size] = text.ids[:size]
+            mask[row, :size] = True
+        projected = np.maximum(raw @ self.weights["proj_w"] + self.weights["proj_b"], 0.0)
+        projected *= mask[:, :, None]
+        pooled = (raw * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)[:, None]
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+        return Side(projected.astype(np.float32), mask, ids, pooled.astype(np.float32))
+
+    def probabilities(self, items: Side, spans: Side) -> FloatArray:
+        """(items, spans, 3) probabilities of :class:`Verdict` for every item against every span."""
+        if not len(items.mask) or not len(spans.mask):
+            return np.zeros((len(items.mask), len(spans.mask), 3), dtype=np.float32)
+        w = self.weights
+        p, h = items.projected, spans.projected
+        scale = 1.0 / np.sqrt(self.width)
+        energy = np.einsum("imd,snd->ismn", p, h) * scale
+        span_ok = spans.mask[None, :, None, :]
+        item_ok = items.mask[:, None, :, None]
+        aligned_to_item = _softmax(np.where(span_ok, energy, -1e9), axis=3)
+        aligned_to_span = _softmax(np.where(item_ok, energy, -1e9), axis=2)
+        h_hat = np.einsum("ismn,snd->ismd", aligned_to_item, h)
+        p_hat = np.einsum("ismn,imd->isnd", aligned_to_span, p)
+        # Whether each word piece also occurs on the other side: the one thing a soft alignment
+        # blurs ("L1" lines up with "L2" almost as well as with "L1").
+        same = items.ids[:, None, :, None] == spans.ids[None, :, None, :]
+        same &= span_ok & item_ok
+        special = np.isin(items.ids, list(SPECIAL_IDS))
+        match_item = same.any(axis=3) & ~special[:, None, :]
+        match_span = same.any(axis=2) & ~np.isin(spans.ids, list(SPECIAL_IDS))[None, :, :]
+        item_own = (p @ (w["cmp_self"]))[:, None]
+        span_own = (h @ (w["cmp_self"]))[None, :]
+        compared_item = np.maximum(
+            item_own
+            + h_hat @ w["cmp_aligned"]
+            + (p[:, None] * h_hat) @ w["cmp_product"]
+            + match_item[..., None] * w["cmp_match"]
+            + w["cmp_b"],
+            0.0,
+        )
+        compared_span = np.maximum(
+            span_own
+            + p_hat @ w["cmp_aligned"]
+            + (h[None, :] * p_hat) @ w["cmp_product"]
+            + match_span[..., None] * w["cmp_match"]
+            + w["cmp_b"],
+            0.0,
+        )
+        item_mask = np.broadcast_to(items.mask[:, None, :], compared_item.shape[:3])
+        span_mask = np.broadcast_to(spans.mask[None, :, :], compared_span.shape[:3])
+        cosine = (items.pooled @ spans.pooled.T)[..., None]
+        pooled = np.concatenate(
+            [
+                _masked_mean(compared_item, item_mask),
+                _masked_max(compared_item, item_mask),
+                _masked_mean(compared_span, span_mask),
+                _masked_max(compared_span, span_mask),
+                cosine,
+            ],
+            axis=-1,
+        )
+        hidden = np.maximum(pooled @ w["out_w1"] + w["out_b1"], 0.0)
+        logits = hidden @ w["out_w2"] + w["out_b2"]
+        result: FloatArray = _softmax(logits, axis=-1).astype(np.float32)
+        return result
+
+    def judge(self, items: Sequence[TokenStates], spans: Sequence[TokenStates]) -> FloatArray:
+        """Probabilities for token states of items against token states of spans."""
+        return self.probabilities(self.prepare(items), self.prepare(spans))
+
+
+def _softmax(values: npt.NDArray[Any], axis: int) -> npt.NDArray[Any]:
+    shifted = values - values.max(axis=axis, keepdims=True)
+    exp = np.exp(shifted)
+    result: npt.NDArray[Any] = exp / exp.sum(axis=axis, keepdims=True)
+    return result
+
+
+def _masked_mean(values: FloatArray, mask: npt.NDArray[np.bool_]) -> FloatArray:
+    total = (values * mask[..., None]).sum(axis=-2)
+    result: FloatArray = total / np.maximum(mask.sum(axis=-1), 1)[..., None]
+    return result
+
+
+def _masked_max(values: FloatArray, mask: npt.NDArray[np.bool_]) -> FloatArray:
+    # Values are ReLU outputs (>= 0), so zeroing the padding leaves every maximum unchanged.
+    result: FloatArray = (values * mask[..., None]).max(axis=-2)
+    return result
+
+
+def weights_path() -> Path:
+    return Path(str(resources.files("interview_prep.grading").joinpath(WEIGHTS_FILE)))
+
+
+def meta_path() -> Path:
+    return Path(str(resources.files("interview_prep.grading").joinpath(META_FILE)))
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_judge(weights: Path, meta: Path) -> JudgeModel:
+    """Load a judge from its weights file and its metadata (which records their checksum).
+
+    Raises:
+        JudgeUnavailableError: a file is missing, or the checksum or the parameters are wrong.
+    """
+    if not weights.is_file() or not meta.is_file():
+        raise JudgeUnavailableError(f"the judge's files are missing ({weights.name}, {meta.name})")
+    try:
+        info = json.loads(meta.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise JudgeUnavailableError(f"cannot read {meta.name}: {error}") from None
+    actual = sha256_file(weights)
+    if actual != info.get("sha256"):
+        raise JudgeUnavailableError(
+            f"{weights.name} has sha256 {actual}, expected {info.get('sha256')}: not loading it"
+        )
+    with np.load(weights, allow_pickle=False) as data:
+        arrays = {name: data[name].astype(np.float32) for name in data.files}
+    missing = [name for name in PARAMETERS if name not in arrays]
+    if missing:
+        raise JudgeUnavailableError(f"{weights.name} lacks parameters: {', '.join(missing)}")
+    thresholds = {str(k): float(v) for k, v in (info.get("thresholds") or {}).items()}
+    return JudgeModel(arrays, thresholds, info)
+
+
+_lock = threading.Lock()
+
+
+@cache
+def load_judge() -> JudgeModel:
+    """The shipped judge, loaded and checked once per process."""
+    with _lock:
+        return read_judge(weights_path(), meta_path())

@@ -1,0 +1,155 @@
+"""The practice pages: set up a session, answer with a countdown, feedback and rating, summary.
+
+Plain forms that POST and redirect (303), so a session works without JavaScript; ``practice.js``
+adds the live countdown (submitting the answer as it stands when time runs out) and saves drafts
+as the candidate types. The server keeps the clock: an answer that arrives late is marked timed
+out whatever the browser did.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ...accounts.permissions import Action
+from ...errors import InvalidInputError
+from ..auth import requires
+from ..templating import render
+from . import sessions, setup
+from .context import PracticeContext
+from .sessions import StepKind, session_url
+from .setup import SetupForm
+from .views import feedback_view, question_view, setup_view, summary_view
+
+
+def same_origin(request: Request) -> None:
+    """Refuse a form posted from another site (the app has no login to protect it)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    host = request.headers.get("host", "")
+    if origin.split("://", 1)[-1] != host:
+        raise HTTPException(403, "This form can only be sent from the app's own pages.")
+
+
+router = APIRouter(
+    include_in_schema=False,
+    dependencies=[Depends(same_origin), Depends(requires(Action.PRACTISE))],
+)
+
+# Session pages change with every answer: never serve one from a cache or the back button.
+NO_STORE = {"Cache-Control": "no-store"}
+Index = Annotated[int, Form(description="The question's place in the session, from 0.")]
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers=NO_STORE)
+
+
+@router.get("/practice", response_class=HTMLResponse)
+def practice_home(request: Request) -> Response:
+    """Set up a session; today's reviews and new questions; unfinished sessions to resume."""
+    context = setup_view(PracticeContext.of(request))
+    return render(request, "practice/setup.html", context, headers=NO_STORE)
+
+
+@router.get("/practice/sessions")
+def sessions_home() -> Response:
+    """Sessions are listed on the practice page (a reload after a refused form lands here)."""
+    return _redirect("/practice")
+
+
+@router.post("/practice/sessions")
+def create_session(
+    request: Request,
+    bank: Annotated[str, Form()] = "",
+    category: Annotated[list[str] | None, Form()] = None,
+    difficulty: Annotated[str, Form()] = "",
+    count: Annotated[str, Form()] = str(setup.DEFAULT_COUNT),
+    time_limit: Annotated[str, Form()] = "",
+    mode: Annotated[str, Form()] = "drill",
+) -> Response:
+    """Start a session and go to its first question; a form that cannot be used shows again."""
+    ctx = PracticeContext.of(request)
+    form = SetupForm(bank, tuple(category or ()), difficulty, count, time_limit, mode)
+    try:
+        session = setup.create_session(ctx, form)
+    except InvalidInputError as error:
+        context = setup_view(ctx, form, error.message)
+        return render(
+            request, "practice/setup.html", context, status_code=error.status, headers=NO_STORE
+        )
+    return _redirect(session_url(session))
+
+
+@router.get("/practice/sessions/{session_id}", response_class=HTMLResponse)
+def session_page(request: Request, session_id: str) -> Response:
+    """Where the session stands: the question to answer, feedback to rate, or the summary."""
+    ctx = PracticeContext.of(request)
+    session, step = sessions.resume(ctx, session_id)
+    if step.kind is StepKind.DONE:
+        return _redirect(f"{session_url(session)}/summary")
+    record = ctx.record(session.items[step.index].question)
+    if step.kind is StepKind.ANSWER:
+        context = question_view(ctx, session, step.index, record)
+        return render(request, "practice/answer.html", context, headers=NO_STORE)
+    context = feedback_view(ctx, session, step.index, record)
+    return render(request, "practice/feedback.html", context, headers=NO_STORE)
+
+
+@router.post("/practice/sessions/{session_id}/answer")
+def submit_answer(
+    request: Request,
+    session_id: str,
+    index: Index,
+    answer: Annotated[str, Form()] = "",
+    source: Annotated[str, Form()] = "typed",
+) -> Response:
+    """Submit an answer as it stands (empty is allowed: it scores 0), grade it, move on."""
+    ctx = PracticeContext.of(request)
+    sessions.submit(ctx, session_id, index, answer, sessions.parse_source(source))
+    return _redirect(session_url(session_id))
+
+
+@router.post("/practice/sessions/{session_id}/draft")
+def save_draft(
+    request: Request, session_id: str, index: Index, answer: Annotated[str, Form()] = ""
+) -> Response:
+    """Keep the answer typed so far (``practice.js`` sends it as the candidate types)."""
+    saved = sessions.save_draft(PracticeContext.of(request), session_id, index, answer)
+    return JSONResponse({"saved": saved}, headers=NO_STORE)
+
+
+@router.post("/practice/sessions/{session_id}/rate")
+def rate_answer(
+    request: Request, session_id: str, index: Index, rating: Annotated[str, Form()]
+) -> Response:
+    """Rate an answer (the suggested rating or an override); FSRS schedules its review."""
+    ctx = PracticeContext.of(request)
+    sessions.rate(ctx, session_id, index, sessions.parse_rating(rating))
+    return _redirect(session_url(session_id))
+
+
+@router.get("/practice/sessions/{session_id}/questions/{number}", response_class=HTMLResponse)
+def feedback_page(request: Request, session_id: str, number: int) -> Response:
+    """One answer's feedback again (from the summary), with its rating if given."""
+    ctx = PracticeContext.of(request)
+    session = sessions.load_session(ctx, session_id)
+    index = number - 1
+    sessions.check_feedback(session, index)
+    record = ctx.record(session.items[index].question)
+    context = feedback_view(ctx, session, index, record)
+    return render(request, "practice/feedback.html", context, headers=NO_STORE)
+
+
+@router.get("/practice/sessions/{session_id}/summary", response_class=HTMLResponse)
+def summary_page(request: Request, session_id: str) -> Response:
+    """Each question's score, time taken and weakest key points, with links back."""
+    ctx = PracticeContext.of(request)
+    session = sessions.load_session(ctx, session_id)
+    records = sessions.session_questions(ctx, session)
+    context = summary_view(ctx, session, records)
+    return render(request, "practice/summary.html", context, headers=NO_STORE)

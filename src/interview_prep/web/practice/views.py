@@ -1,0 +1,290 @@
+"""What the practice pages show: the set-up, a question with its clock, feedback, the summary,
+and a question's past attempts.
+
+Each function turns practice records into a template context. The candidate's answer is user
+text: it reaches HTML only through :func:`markupsafe.escape`, with ``<mark>`` added around the
+passages the grader matched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import tzinfo
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ...domain.questions import Difficulty
+from ...practice.attempts import QuestionRef
+from ...practice.feedback import (
+    Feedback,
+    KeyPointResult,
+    KeyPointStatus,
+    highlight,
+    read_feedback,
+)
+from ...practice.queue import QueueReason
+from ...practice.scheduling import Rating
+from ...practice.service import ref_of
+from ...practice.sessions import PracticeSession, SessionMode
+from ...practice.store import PracticeStore
+from ...storage.records import QuestionRecord
+from ..localtime import duration, local_datetime
+from .context import PracticeContext
+from .sessions import session_url
+from .setup import SetupForm, todays, unfinished
+
+RATING_HINTS = {
+    Rating.AGAIN: "Could not answer, or got it wrong",
+    Rating.HARD: "Answered, with real effort or gaps",
+    Rating.GOOD: "Answered well",
+    Rating.EASY: "Answered at once, nothing missing",
+}
+QUEUE_LISTED = 12
+
+
+def setup_view(
+    ctx: PracticeContext, form: SetupForm | None = None, error: str | None = None
+) -> dict[str, Any]:
+    """The practice page: the set-up form, today's queue and the sessions to resume."""
+    form = form or SetupForm()
+    if form.mode not in {mode.value for mode in SessionMode}:
+        form = replace(form, mode=SessionMode.DRILL.value)
+    queue = todays(ctx)
+    by_key = ctx.questions.by_key
+    listed = [
+        (item, by_key.get((item.question.bank_id, item.question.question_id)))
+        for item in queue.items[:QUEUE_LISTED]
+    ]
+    categories: dict[str, list[str]] = {}
+    for bank in ctx.banks:
+        for name in bank.categories:
+            categories.setdefault(name, []).append(bank.id)
+    resumable = [
+        {
+            "session": session,
+            "url": session_url(session),
+            "answered": sum(1 for item in session.items if item.submitted_at is not None),
+            "to_rate": sum(
+                1 for item in session.items if item.submitted_at is not None and not item.rating
+            ),
+            "started": local_datetime(session.created_at, ctx.zone),
+        }
+        for session in unfinished(ctx)
+    ]
+    return {
+        "form": form,
+        "error": error,
+        "banks": ctx.banks,
+        "categories": categories,
+        "difficulties": [level.value for level in Difficulty],
+        "modes": [
+            (SessionMode.DRILL.value, "Drill", "feedback after each answer"),
+            (SessionMode.INTERVIEW.value, "Interview", "feedback at the end, like the real thing"),
+        ],
+        "queue": queue,
+        "review_count": queue.due_count,
+        "new_count": queue.count(QueueReason.NEW),
+        "new_per_day": ctx.settings.new_per_day,
+        "listed": listed,
+        "more_listed": max(0, len(queue.items) - QUEUE_LISTED),
+        "resumable": resumable,
+        "active_nav": "practice",
+    }
+
+
+def _progress(session: PracticeSession, index: int) -> dict[str, Any]:
+    return {
+        "session": session,
+        "number": index + 1,
+        "total": len(session.items),
+        "drill": session.config.mode is SessionMode.DRILL,
+        "session_url": session_url(session),
+        "active_nav": "practice",
+    }
+
+
+def question_view(
+    ctx: PracticeContext, session: PracticeSession, index: int, record: QuestionRecord
+) -> dict[str, Any]:
+    """The question being answered, its draft and its clock (as the server keeps it)."""
+    item = session.items[index]
+    deadline = session.deadline(index)
+    remaining = session.remaining_s(ctx.now()) if deadline is not None else None
+    return {
+        **_progress(session, index),
+        "index": index,
+        "item": item,
+        "record": record,
+        "question": record.question,
+        "limit_s": session.config.time_limit_s,
+        "remaining_s": remaining,
+        "remaining_text": duration(remaining) if remaining is not None else "",
+        "deadline_text": local_datetime(deadline, ctx.zone, seconds=True) if deadline else "",
+        "deadline_iso": deadline.isoformat() if deadline else "",
+    }
+
+
+@dataclass(frozen=True)
+class NumberedPoint:
+    number: int
+    point: KeyPointResult
+
+
+def highlighted_answer(answer: str, feedback: Feedback) -> Markup:
+    """The candidate's answer, escaped, with the passages that cover key points in ``<mark>``
+    (numbered as in the key point lists) and the sentences that state a misconception marked
+    as wrong instead (a wrong sentence covers no key point, whatever its topic)."""
+    points = list(feedback.key_points)
+    # Misconception sentences ride along as extra "points" so that one pass cuts the text.
+    for claim in feedback.misconceptions:
+        if claim.span is not None:
+            points.append(
+                KeyPointResult(
+                    text=claim.claim, weight=0.0, status=KeyPointStatus.MISSED, spans=(claim.span,)
+                )
+            )
+    count = len(feedback.key_points)
+    html = Markup()
+    for segment in highlight(answer, points):
+        text = escape(segment.text)
+        covered = [i for i in segment.key_points if i < count]
+        wrong = [i for i in segment.key_points if i >= count]
+        if wrong:
+            claims = "; ".join(points[i].text for i in wrong)
+            html += Markup('<mark class="said-wrong" title="Misconception: {0}">{1}</mark>').format(
+                claims, text
+            )
+        elif covered:
+            partial = all(points[i].status is KeyPointStatus.PARTIAL for i in covered)
+            numbers = ",".join(str(i + 1) for i in covered)
+            title = "; ".join(f"Key point {i + 1}: {points[i].text}" for i in covered)
+            html += Markup(
+                '<mark class="kp {0}" title="{1}">{2}<sup class="kp-ref">{3}</sup></mark>'
+            ).format("kp-partial" if partial else "kp-covered", title, text, numbers)
+        else:
+            html += text
+    return html
+
+
+def _ratings(suggested: Rating | None, chosen: Rating | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": rating.value,
+            "label": rating.label,
+            "hint": RATING_HINTS[rating],
+            "suggested": rating is suggested,
+            "chosen": rating is chosen,
+        }
+        for rating in Rating
+    ]
+
+
+def feedback_view(
+    ctx: PracticeContext, session: PracticeSession, index: int, record: QuestionRecord
+) -> dict[str, Any]:
+    """One answer's feedback: score, highlighted answer beside the model answer, key points,
+    misconceptions, and the rating buttons with the suggested one marked."""
+    item = session.items[index]
+    feedback = read_feedback(item.grade)
+    numbered = [NumberedPoint(n, point) for n, point in enumerate(feedback.key_points, start=1)]
+    suggested = item.suggested or feedback.suggested
+    return {
+        **_progress(session, index),
+        "index": index,
+        "item": item,
+        "record": record,
+        "question": record.question,
+        "feedback": feedback,
+        "answer_html": highlighted_answer(item.answer, feedback),
+        "covered": [p for p in numbered if p.point.status is KeyPointStatus.COVERED],
+        "partial": [p for p in numbered if p.point.status is KeyPointStatus.PARTIAL],
+        "missed": [p for p in numbered if p.point.status is KeyPointStatus.MISSED],
+        "suggested": suggested,
+        "ratings": _ratings(suggested, item.rating),
+        "time_taken": duration(item.time_taken_s),
+        "limit_text": duration(session.config.time_limit_s) if session.config.time_limit_s else "",
+        "score_text": "–" if feedback.score is None else f"{feedback.score:.1f}",
+        "score_percent": 0 if feedback.score is None else round(feedback.score / 5 * 100),
+        "rated": item.rating is not None,
+        "finished": session.is_finished,
+        "summary_url": f"{session_url(session)}/summary",
+    }
+
+
+def summary_view(
+    ctx: PracticeContext, session: PracticeSession, records: list[QuestionRecord]
+) -> dict[str, Any]:
+    """The end-of-session table. In interview mode, scores stay hidden until every question is
+    answered, as the feedback does."""
+    summary = session.summary()
+    rows = []
+    for index, (row, record) in enumerate(zip(summary.items, records, strict=True)):
+        visible = session.feedback_ready(index)
+        rows.append(
+            {
+                "number": index + 1,
+                "row": row,
+                "record": record,
+                "visible": visible,
+                "score_text": "–" if row.score is None or not visible else f"{row.score:.1f}",
+                "time_text": duration(row.time_taken_s),
+                "feedback_url": f"{session_url(session)}/questions/{index + 1}"
+                if visible
+                else None,
+            }
+        )
+    return {
+        "session": session,
+        "summary": summary,
+        "rows": rows,
+        "finished": session.is_finished,
+        "all_visible": all(row["visible"] for row in rows),
+        "mean_text": "–" if summary.mean_score is None else f"{summary.mean_score:.1f}",
+        "total_time": duration(summary.total_time_s),
+        "started": local_datetime(session.created_at, ctx.zone),
+        "session_url": session_url(session),
+        "drill": session.config.mode is SessionMode.DRILL,
+        "active_nav": "practice",
+    }
+
+
+def attempts_view(store: PracticeStore, user_id: str, ref: QuestionRef, zone: tzinfo) -> list[Any]:
+    """A question's attempts, newest first, each with its score, time, rating and answer."""
+    attempts = store.attempts(user_id, ref)
+    if not attempts:
+        return []
+    ratings = {
+        entry.attempt_id: entry.rating
+        for entry in store.review_logs(user_id, ref)
+        if entry.attempt_id is not None
+    }
+    rows = []
+    for attempt in reversed(attempts):
+        feedback = read_feedback(attempt.grade)
+        rows.append(
+            {
+                "attempt": attempt,
+                "when": local_datetime(attempt.submitted_at, zone),
+                "score_text": "not graded" if attempt.score is None else f"{attempt.score:.1f}",
+                "label": feedback.label,
+                "time_text": duration(attempt.time_taken_s),
+                "rating": ratings.get(attempt.id),
+                "session_url": session_url(attempt.session_id) if attempt.session_id else None,
+                "weakest": [point.text for point in feedback.weakest(3)],
+            }
+        )
+    return rows
+
+
+def question_practice(
+    store: PracticeStore, user_id: str, record: QuestionRecord, zone: tzinfo
+) -> dict[str, Any]:
+    """The question page's "Your attempts" section and the question's next review."""
+    ref = ref_of(record)
+    attempts = attempts_view(store, user_id, ref, zone)
+    state = store.card_state(user_id, ref) if attempts else None
+    return {
+        "attempts": attempts,
+        "next_review": local_datetime(state.due, zone) if state else "",
+    }

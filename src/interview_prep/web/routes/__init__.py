@@ -1,1 +1,0 @@
-"""The web app's routes: study pages in :mod:`.pages`, the JSON API in :mod:`.api`."""

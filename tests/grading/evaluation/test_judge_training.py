@@ -1,0 +1,68 @@
+"""Training pairs from authored examples, and the one-edit opposites that teach contradiction."""
+
+from __future__ import annotations
+
+import random
+
+from interview_prep.domain import Erratum, KeyPoint, Misconception, Question
+from interview_prep.grading.evaluation.judge_training import bank_pairs, opposites, question_pairs
+from interview_prep.grading.models.judge import Verdict
+
+QUESTION = Question(
+    id="l1-vs-l2",
+    category="Fundamentals",
+    question="What is the difference between L1 and L2 regularization?",
+    answer="L1 gives sparse weights. L2 shrinks all weights. L3 is best.",
+    key_points=(
+        KeyPoint(
+            "L1 drives some weights to exactly zero",
+            examples=("The absolute-value penalty pushes some weights all the way to nothing.",),
+            near_misses=("Both penalties change the weights.",),
+        ),
+        KeyPoint(
+            "L2 shrinks weights smoothly", examples=("Squared penalties make weights small.",)
+        ),
+    ),
+    misconceptions=(
+        Misconception(
+            "L2 gives sparse weights",
+            "L2 rarely makes weights exactly zero.",
+            key_point=1,
+            examples=("Ridge zeroes out weights.",),
+        ),
+    ),
+    errata=(Erratum("L3 is best", "There is no L3.", claim="L3 is the best norm", key_point=0),),
+)
+
+
+def test_opposites_swap_the_questions_own_pair_first():
+    edits = opposites("L1 drives some weights to exactly zero", QUESTION, random.Random(0))
+    assert edits[0] == "L2 drives some weights to exactly zero"
+
+
+def test_opposites_add_or_take_away_a_negation():
+    assert "Dropout does not help" in opposites("Dropout does help", QUESTION, random.Random(0))
+    assert "Dropout does help" in opposites("Dropout does not help", QUESTION, random.Random(0))
+
+
+def test_pairs_of_a_question_have_every_verdict_and_source():
+    pairs = list(question_pairs(QUESTION, ["Batch norm normalises activations."], random.Random(0)))
+    by = {(p.item, p.span): p.verdict for p in pairs}
+    point = "L1 drives some weights to exactly zero"
+    assert by[(point, QUESTION.key_points[0].examples[0])] is Verdict.COVERS
+    assert by[(point, "Both penalties change the weights.")] is Verdict.NEITHER
+    assert by[(point, "L3 is the best norm")] is Verdict.CONTRADICTS
+    assert by[("L2 shrinks weights smoothly", "Ridge zeroes out weights.")] is Verdict.CONTRADICTS
+    assert by[("L2 gives sparse weights", "Ridge zeroes out weights.")] is Verdict.COVERS
+    assert by[("L2 gives sparse weights", "L2 rarely makes weights exactly zero.")] is (
+        Verdict.CONTRADICTS
+    )
+    assert {p.source for p in pairs} >= {"example", "near-miss", "edit", "correction"}
+
+
+def test_pairs_are_the_same_for_the_same_seed():
+    class FakeBank:
+        questions = (QUESTION,)
+
+    first = bank_pairs([FakeBank()], seed=3)  # type: ignore[list-item]
+    assert first == bank_pairs([FakeBank()], seed=3)  # type: ignore[list-item]
