@@ -6,8 +6,9 @@
 
 Data: the authored examples of the bundled banks (key points' examples and near misses,
 misconceptions' and errata's examples, corrections; see grading/evaluation/judge_training.py),
-nothing else. No test answer (tests/grading/*.yaml) is read. The encoder is the frozen MiniLM the app ships; only
-the head is trained, on its token vectors, which are computed once and kept in memory.
+nothing else. No test answer (tests/grading/*.yaml) is read. The encoder is the frozen MiniLM
+the app ships; only the head is trained, on its token vectors, which are computed once (and kept
+in a cache folder outside the repository between runs, see --cache).
 
 ``--folds K`` first runs K-fold cross-validation BY QUESTION (every pair of a held-out question
 leaves the training) and reports per-class figures; the decision thresholds the grader uses are
