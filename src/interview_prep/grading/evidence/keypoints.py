@@ -81,33 +81,6 @@ def _share(terms: list[tuple[str, list[str]]], keys: list[str]) -> float:
     return min(1.0, found / min(len(terms), TERMS_FOR_FULL_EVIDENCE))
 
 
-def _example_similarity(index: int, rubric: Rubric, sentences: np.ndarray) -> np.ndarray:
-    """How close each sentence comes to saying key point ``index``, by its authored examples.
-
-    A sentence is compared with the point's text and with every example of saying it (the best
-    counts when the text finds the sentence on topic, so plain words are heard through a
-    plain-word example), and with the near misses
-    written beside them. When a near miss is the closest of all, the sentence is on the topic but
-    says something else: it keeps only its similarity to the point's own text, and at most
-    partial credit from it. A point without examples is matched by its text alone, as before.
-    """
-    own: np.ndarray = sentences @ rubric.key_point_vectors[index]  # type: ignore[index]
-    if index >= len(rubric.example_vectors) or len(rubric.example_vectors[index]) <= 1:
-        return own
-    best: np.ndarray = (sentences @ rubric.example_vectors[index].T).max(axis=1)
-    near = rubric.near_miss_vectors[index]
-    if not len(near):
-        return best
-    nearest_miss = (sentences @ near.T).max(axis=1)
-    topical = np.minimum(own, COVERED_SIMILARITY - 0.01)
-    # An example lifts a sentence only where the point's own text already finds it on topic:
-    # two views must agree, since a cosine with one concrete sentence cannot tell an idea from
-    # its opposite ("performs badly on training data" sits close to "performs badly on new data").
-    lifted = np.where(own >= PARTLY_SIMILARITY, np.maximum(own, best), own)
-    result: np.ndarray = np.where(nearest_miss > best, topical, lifted)
-    return result
-
-
 def match_point(index: int, point: KeyPoint, rubric: Rubric, answer: AnswerView) -> PointMatch:
     terms = _terms(rubric)[index]
     answer_keys = [token.key for token in answer.tokens]
@@ -118,7 +91,7 @@ def match_point(index: int, point: KeyPoint, rubric: Rubric, answer: AnswerView)
         and rubric.key_point_vectors is not None
         and len(answer.sentences)
     ):
-        similarities = _example_similarity(index, rubric, answer.sentence_vectors)
+        similarities = answer.sentence_vectors @ rubric.key_point_vectors[index]
     best_score = -1.0
     best: tuple[Span | None, float, float] = (None, 0.0, 0.0)
     for position, span in enumerate(answer.sentences):

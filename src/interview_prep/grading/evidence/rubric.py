@@ -78,10 +78,6 @@ class Rubric:
     key_point_vectors: Vectors | None = None
     claim_vectors: Vectors | None = None
     correction_vectors: Vectors | None = None
-    example_vectors: list[Vectors] = field(default_factory=list)
-    """Per key point: its text and the examples its author wrote of saying it."""
-    near_miss_vectors: list[Vectors] = field(default_factory=list)
-    """Per key point: the authored sentences on its topic that do not say it."""
     baseline: dict[str, np.ndarray] = field(default_factory=dict)
     """Feature vectors of the question text graded as if it were an answer, per feature set."""
     derived: dict[tuple[str, tuple[KeyPoint, ...]], Any] = field(default_factory=dict)
@@ -138,8 +134,6 @@ def _embed_rubric(rubric: Rubric, embedder: Embedder) -> None:
     texts += [point.text for point in rubric.key_points]
     texts += [item.claim for item in rubric.question.misconceptions]
     texts += [item.correction for item in rubric.question.misconceptions]
-    for point in rubric.key_points:
-        texts += [*point.examples, *point.near_misses]
     for reference in rubric.references:
         texts += [reference.text]
         texts += [unit.text for unit in reference.units]
@@ -156,8 +150,6 @@ def _embed_rubric(rubric: Rubric, embedder: Embedder) -> None:
     rubric.key_point_vectors = take(point.text for point in rubric.key_points)
     rubric.claim_vectors = take(item.claim for item in rubric.question.misconceptions)
     rubric.correction_vectors = take(item.correction for item in rubric.question.misconceptions)
-    rubric.example_vectors = [take([point.text, *point.examples]) for point in rubric.key_points]
-    rubric.near_miss_vectors = [take(point.near_misses) for point in rubric.key_points]
     for reference in rubric.references:
         reference.vector = take([reference.text])[0]
         reference.word_vectors = take(reference.words)
