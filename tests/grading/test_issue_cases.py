@@ -11,7 +11,6 @@ from interview_prep.formats.files import load_bank_file
 from interview_prep.grading.graders import EmbeddingGrader
 from interview_prep.storage.bundled import bundled_bank_files
 
-
 OPEN = {
     # (case, evidence) pairs that are still graded wrongly, measured when this file was written.
     ("vanishing", "rules"),
