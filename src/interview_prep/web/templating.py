@@ -49,6 +49,11 @@ def question_url(bank_id: str, question_id: str) -> str:
     return f"/questions/{quote(bank_id)}/{quote(question_id)}"
 
 
+def practise_url(bank_id: str, question_id: str) -> str:
+    """Where "Practise this" leads: a one-question drill, or the question added to a session."""
+    return f"/practice/questions/{quote(bank_id)}/{quote(question_id)}"
+
+
 def question_anchor(question_id: str) -> str:
     return f"q-{question_id}"
 
@@ -154,6 +159,7 @@ def environment() -> Environment:
         htmx_file=HTMX_FILE,
         bank_url=bank_url,
         question_url=question_url,
+        practise_url=practise_url,
         question_anchor=question_anchor,
         category_anchor=category_anchor,
         csrf_field=csrf_field,
