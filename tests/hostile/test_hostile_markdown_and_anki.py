@@ -158,3 +158,12 @@ def test_a_deck_whose_decks_column_is_not_json_still_reads(
             archive.writestr("collection.anki2", path.read_bytes())
     # The deck's name is only a default title; the notes carry the bank whole.
     assert read_bank_bytes(out.getvalue(), "odd.apkg").to_dict() == bank.to_dict()
+
+
+def test_anki_s_field_separator_in_a_question_round_trips(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Found by the fuzzer: U+001F split the note's fields, so the deck came back as another bank.
+    bank = _bank(answer="An\x1f answer.", question="What\x1f is it?")
+    deck = _deck(bank, tmp_path_factory)
+    assert read_bank_bytes(deck, "separator.apkg").to_dict() == bank.to_dict()

@@ -184,10 +184,13 @@ def read_anki_package(data: bytes, source: str, *, max_bytes: int) -> Bank:
 
 def _rubric(fields: list[str]) -> dict[str, Any] | None:
     """The question this app stored in the note's Rubric field, if it is one of ours."""
-    if len(fields) != 4 or not fields[3].startswith("{"):
+    # The Rubric is the last field. JSON escapes U+001F, Anki's field separator, so the Rubric
+    # never holds one; a deck written before the export replaced it in the visible fields may
+    # have more than four fields, but its last is still the Rubric.
+    if len(fields) < 4 or not fields[-1].startswith("{"):
         return None
     try:
-        value = json.loads(html.unescape(fields[3]))
+        value = json.loads(html.unescape(fields[-1]))
     except (ValueError, RecursionError):
         return None
     if isinstance(value, dict) and isinstance(value.get("question"), dict):
