@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/grading_testset.py                 # held-out answers only
     .venv/bin/python benchmarks/grading_testset.py --all --json
+    .venv/bin/python benchmarks/grading_testset.py --dev            # the others: for development
 
 Reads tests/grading/ml_bank_answers.yaml, a test file that no training or tuning reads. For each
 way of finding evidence it reports: Spearman of the score against the middle of the human range,
@@ -36,11 +37,11 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def load_cases(include_all: bool) -> list[dict[str, Any]]:
+def load_cases(include_all: bool, dev: bool = False) -> list[dict[str, Any]]:
     cases = []
     for block in yaml.safe_load(ANSWERS.read_text("utf-8")):
         for answer in block["answers"]:
-            if include_all or answer.get("held_out"):
+            if include_all or bool(answer.get("held_out")) != dev:
                 cases.append({"question": block["question"], **answer})
     return cases
 
@@ -68,6 +69,7 @@ def measure(mode: str, cases: list[dict[str, Any]], questions: dict[str, Any]) -
     grader.load()
     scores, mids, inside, times = [], [], [], []
     plain, buzz, recall, false_flags = [], [], [], []
+    flag_kinds: dict[str, int] = {}
     for case in track(cases, description=f"{mode:>5}"):
         text = _flat(case["text"])
         started = time.perf_counter()
@@ -87,6 +89,8 @@ def measure(mode: str, cases: list[dict[str, Any]], questions: dict[str, Any]) -
             recall.append(caught(result, text, wrong))
         if kind in ("good", "plain"):
             false_flags.append(bool(result.misconceptions))
+            for finding in result.misconceptions:
+                flag_kinds[finding.kind.value] = flag_kinds.get(finding.kind.value, 0) + 1
     return {
         "mode": mode,
         "answers": len(cases),
@@ -100,6 +104,7 @@ def measure(mode: str, cases: list[dict[str, Any]], questions: dict[str, Any]) -
         "wrong_claim_n": len(recall),
         "false_flags": round(float(np.mean(false_flags)), 3) if false_flags else None,
         "correct_n": len(false_flags),
+        "false_flags_by_kind": flag_kinds,
         "p95_ms": round(float(np.percentile(times, 95)), 1),
     }
 
@@ -109,11 +114,16 @@ def main() -> int:
     parser.add_argument(
         "--all", action="store_true", help="also the answers written with the rules"
     )
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="only the answers that are not held out (the ones written with the rules)",
+    )
     parser.add_argument("--modes", default="rules,judge,both")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     questions = {q.id: q for path in bundled_bank_files() for q in load_bank_file(path).questions}
-    cases = load_cases(args.all)
+    cases = load_cases(args.all, args.dev)
     rows = [measure(mode, cases, questions) for mode in args.modes.split(",")]
     if args.json:
         print(json.dumps(rows, indent=1))

@@ -5,9 +5,10 @@
     .venv/bin/python scripts/train_judge.py --folds 0 --epochs 12 --seed 0
 
 Data: the authored examples of the bundled banks (key points' examples and near misses,
-misconceptions' and errata's examples, corrections; see grading/judge_training.py), nothing else.
-No test answer (tests/grading/*.yaml) is read. The encoder is the frozen MiniLM the app ships; only
-the head is trained, on its token vectors, which are computed once and kept in memory.
+misconceptions' and errata's examples, corrections; see grading/evaluation/judge_training.py),
+nothing else. No test answer (tests/grading/*.yaml) is read. The encoder is the frozen MiniLM
+the app ships; only the head is trained, on its token vectors, which are computed once (and kept
+in a cache folder outside the repository between runs, see --cache).
 
 ``--folds K`` first runs K-fold cross-validation BY QUESTION (every pair of a held-out question
 leaves the training) and reports per-class figures; the decision thresholds the grader uses are
@@ -39,7 +40,7 @@ from rich.progress import Progress
 
 from interview_prep.formats.files import load_bank_file
 from interview_prep.grading.evaluation.judge_training import Pair, bank_pairs
-from interview_prep.grading.models.embedders import OnnxMiniLMEmbedder, TokenStates
+from interview_prep.grading.models.embedders import MODEL_SHA256, OnnxMiniLMEmbedder, TokenStates
 from interview_prep.grading.models.judge import (
     MAX_TOKENS,
     PARAMETERS,
@@ -55,7 +56,7 @@ COMMAND = "python scripts/train_judge.py"
 
 
 class Head(nn.Module):
-    """The same computation as :class:`interview_prep.grading.judge.JudgeModel`, in PyTorch."""
+    """The computation of :class:`interview_prep.grading.models.judge.JudgeModel`, in PyTorch."""
 
     def __init__(self, dim: int = 384, width: int = 64) -> None:
         super().__init__()
@@ -239,20 +240,70 @@ def class_report(probabilities: np.ndarray, pairs: list[Pair]) -> dict[str, dict
 
 
 def best_threshold(scores: np.ndarray, positive: np.ndarray, min_precision: float) -> float:
-    """The lowest threshold whose out-of-fold precision reaches ``min_precision`` (max F1 else)."""
-    best_f1, best_t = -1.0, 0.5
-    chosen = None
+    """The lowest threshold whose out-of-fold precision reaches ``min_precision``.
+
+    When none does, the most precise threshold that still flags a twentieth of the positives:
+    a verdict that accuses a candidate must be as sure as the data allows, never merely the
+    best trade-off (which a maximum-F1 choice would be).
+    """
+    most_precise, best_t = -1.0, 0.95
     for threshold in np.arange(0.2, 0.96, 0.01):
         flagged = scores >= threshold
         tp = float((flagged & positive).sum())
         precision = tp / max(1.0, float(flagged.sum()))
-        recall = tp / max(1.0, float(positive.sum()))
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if f1 > best_f1:
-            best_f1, best_t = f1, float(threshold)
-        if chosen is None and precision >= min_precision and flagged.any():
-            chosen = float(threshold)
-    return round(chosen if chosen is not None else best_t, 2)
+        if precision >= min_precision and flagged.any():
+            return round(float(threshold), 2)
+        if tp >= 0.05 * float(positive.sum()) and precision > most_precise:
+            most_precise, best_t = precision, float(threshold)
+    return round(best_t, 2)
+
+
+def rounded(vectors: np.ndarray) -> np.ndarray:
+    return vectors.astype(np.float16).astype(np.float32)
+
+
+class StateCache:
+    """Token vectors of earlier runs, kept outside the repository so that a retrain skips encoding.
+
+    Keyed by each text's SHA-256 and by the encoder model's checksum, so a changed text or model is
+    simply encoded again. Stored as float16 (half the disk; far below the int8 encoder's own error).
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.file = folder / f"states-{MODEL_SHA256[:12]}.npz" if folder else None
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def load(self, texts: list[str]) -> dict[str, TokenStates]:
+        if self.file is None or not self.file.exists():
+            return {}
+        with np.load(self.file) as data:
+            keys, lengths = list(data["keys"]), data["lengths"]
+            ids, vectors = data["ids"], data["states"]
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        where = {str(key): row for row, key in enumerate(keys)}
+        found: dict[str, TokenStates] = {}
+        for text in texts:
+            row = where.get(self.key(text))
+            if row is not None:
+                lo, hi = offsets[row], offsets[row + 1]
+                found[text] = TokenStates(ids[lo:hi].astype(np.int64), rounded(vectors[lo:hi]))
+        return found
+
+    def save(self, states: dict[str, TokenStates]) -> None:
+        if self.file is None:
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        texts = sorted(states)
+        np.savez(
+            self.file,
+            keys=np.array([self.key(text) for text in texts]),
+            lengths=np.array([len(states[text].ids) for text in texts], dtype=np.int64),
+            ids=np.concatenate([states[text].ids for text in texts]).astype(np.int32),
+            states=np.concatenate([states[text].states for text in texts]).astype(np.float16),
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,6 +313,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--width", type=int, default=64)
     parser.add_argument("--out", type=Path, default=None, help="folder for judge.npz/json")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path.home() / ".cache" / "interview-prep" / "judge",
+        help="folder that keeps the encoder's token vectors between runs",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="encode every text afresh")
     args = parser.parse_args(argv)
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -274,17 +332,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(pairs)} pairs from {sum(len(b.questions) for b in banks)} questions: {verdicts}")
     print(f"  by source: {dict(sorted(sources.items()))}")
 
-    encoder = OnnxMiniLMEmbedder(cache_size=1 << 30)
     texts = sorted({text for pair in pairs for text in (pair.item, pair.span)})
-    states: dict[str, TokenStates] = {}
+    cache = StateCache(None if args.no_cache else args.cache)
+    states: dict[str, TokenStates] = cache.load(texts)
+    missing = [text for text in texts if text not in states]
     started = time.perf_counter()
     with Progress() as progress:
-        task = progress.add_task("encoding", total=len(texts))
-        for start in range(0, len(texts), 256):
-            chunk = texts[start : start + 256]
-            states.update(zip(chunk, encoder.token_states(chunk), strict=True))
-            progress.advance(task, len(chunk))
-        print(f"encoded {len(texts)} texts in {time.perf_counter() - started:.0f} s")
+        if missing:
+            encoder = OnnxMiniLMEmbedder(cache_size=1 << 30)
+            task = progress.add_task("encoding", total=len(missing))
+            for start in range(0, len(missing), 256):
+                chunk = missing[start : start + 256]
+                for text, state in zip(chunk, encoder.token_states(chunk), strict=True):
+                    # Rounded as the cache keeps them, so a cached run trains the same file.
+                    states[text] = TokenStates(state.ids, rounded(state.states))
+                progress.advance(task, len(chunk))
+            cache.save(states)
+        print(
+            f"encoded {len(missing)} texts in {time.perf_counter() - started:.0f} s "
+            f"({len(texts) - len(missing)} from the cache)"
+        )
 
         # Without --folds the thresholds are set before any measurement: more than even odds to
         # give credit, and a wrong claim or contradiction only when the judge is nearly sure,
@@ -304,7 +371,14 @@ def main(argv: list[str] | None = None) -> int:
                     width=args.width, progress=progress, label=f"fold {fold + 1}/{args.folds}",
                 )  # fmt: skip
                 out_of_fold[held] = run_batches(model, [pairs[i] for i in held], states)
+                progress.console.print(
+                    f"fold {fold + 1}/{args.folds} done at {time.perf_counter() - started:.0f} s"
+                )
             cv = class_report(out_of_fold, pairs)
+            if args.out:
+                # Kept beside the model (not shipped) for looking at the errors of the judge.
+                args.out.mkdir(parents=True, exist_ok=True)
+                np.savez_compressed(args.out / "out_of_fold.npz", probabilities=out_of_fold)
             truth = np.array([int(p.verdict) for p in pairs])
             claim_rows = np.array(
                 [p.source.startswith("claim") or p.source == "correction" for p in pairs]

@@ -158,3 +158,34 @@ def test_an_unknown_command_is_a_usage_error(cli):
     status, _, err = cli("no-such-command")
     assert status == 2
     assert "No such command" in err
+
+
+def test_exported_markdown_imports_back(cli, tmp_path):
+    status, out, _ = cli("export", "ml-engineer", "--format", "markdown")
+    assert status == 0
+    target = tmp_path / "mine.markdown"
+    target.write_text(out.replace('{"id": "ml-engineer"', '{"id": "mine"', 1), encoding="utf-8")
+    status, out, _ = cli("import", str(target))
+    assert status == 0, out
+    assert "Imported bank mine with 54 questions" in out
+    status, again, _ = cli("export", "mine", "--format", "markdown")
+    assert again == target.read_text(encoding="utf-8")
+
+
+def test_a_hand_written_markdown_bank_imports_and_a_broken_one_names_its_line(cli, tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "# My notes\n\n## Basics\n\n### What is a tensor?\n*easy* · `maths`\n\n"
+        "An array with any number of axes.\n\n**Key points**\n\n- It generalises matrices\n",
+        encoding="utf-8",
+    )
+    status, out, _ = cli("import", str(notes))
+    assert status == 0 and "Imported bank my-notes with 1 questions" in out
+    status, out, _ = cli("show", "what-is-a-tensor", "--json")
+    shown = json.loads(out)
+    assert (shown["bank"], shown["difficulty"]) == ("my-notes", "easy")
+    assert shown["key_points"][0]["text"] == "It generalises matrices"
+    notes.write_text("# Broken\n\n### Q?\nA.\n\n**Errata**\n\n- nothing in shape\n")
+    status, _, err = cli("import", str(notes), "--bank-id", "other")
+    assert status == 1
+    assert "notes.md: line 8: an erratum is written" in err

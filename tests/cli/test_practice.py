@@ -266,3 +266,43 @@ def test_an_unknown_grader_fails_before_any_question(practice, monkeypatch):
     status, out, err = practice("practice", "-n", "1", lines=["x\n", "\n"])
     assert status == 1 and "no-such-grader" in err
     assert "Question 1" not in out and practice.store.attempts(LOCAL_USER_ID) == []
+
+
+# Choosing what to practise: a question list, a search, a tag, my weakest
+def _asked(store) -> list[str]:
+    (session,) = store.unfinished_sessions(LOCAL_USER_ID) or [None]
+    assert session is not None
+    return [item.question.question_id for item in session.items]
+
+
+def test_a_question_list_and_a_search(practice) -> None:
+    status, _, err = practice("practice", "-q", "overfitting,bias-variance-tradeoff", lines=[])
+    assert status == 0, err
+    assert _asked(practice.store) == ["overfitting", "bias-variance-tradeoff"]
+
+
+def test_my_weakest_first(practice) -> None:
+    practice("practice", "--count", "2", lines=["labels\n", "\n", "\n", "nothing\n", "\n", "\n"])
+    status, _, err = practice("practice", "--weakest", "--count", "5", lines=[])
+    assert status == 0, err
+    # Only the two answered questions rank; the wrong one (SECOND) comes first.
+    assert _asked(practice.store) == [SECOND.question_id, FIRST.question_id]
+
+
+def test_bad_choices_are_readable_errors(practice) -> None:
+    status, _, err = practice("practice", "--weakest")
+    assert status == 1 and "has a graded answer yet" in err
+    status, _, err = practice("practice", "-q", "no-such-question")
+    assert status == 1 and "no question 'no-such-question'" in err
+    status, _, err = practice("practice", "--search", "zebra giraffe")
+    assert status == 1 and "finds no question" in err
+    status, _, err = practice("practice", "--tag", "no-such-tag")
+    assert status == 1 and "no questions match" in err
+
+
+def test_cram_in_the_terminal_logs_no_review(practice):
+    status, out, err = practice("practice", "--cram", "--count", "1", lines=["labels\n", "\n"])
+    assert status == 0, err
+    assert "no review logged" in out
+    (attempt,) = practice.store.attempts(LOCAL_USER_ID)
+    assert attempt.cram and practice.store.review_logs(LOCAL_USER_ID) == []

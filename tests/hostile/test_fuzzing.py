@@ -39,7 +39,7 @@ def properties(fuzz: ModuleType, tmp_path: Path) -> Iterator[tuple[dict, object]
         db.close()
 
 
-@pytest.mark.parametrize("name", ["importers", "exporters", "search"])
+@pytest.mark.parametrize("name", ["importers", "round_trips", "exporters", "search"])
 def test_property_holds(properties: tuple[dict, object], name: str) -> None:
     tests, tally = properties
     tests[name]()  # Hypothesis raises, with the smallest failing input, if it does not hold

@@ -31,6 +31,22 @@ EXPECTED = {
     "truncated.yaml": "says it holds 2 question(s) but 1 were read",
     "unhashable-key.yaml": "unhashable key",
     "python-object.yaml": "could not determine a constructor",
+    # Markdown: each refused with the line it is on.
+    "no-title.md": "line 1: a Markdown bank starts with its title",
+    "unclosed-details.md": "line 2: the details comment must end with '-->'",
+    "deep-details.md": "line 2: details: values are nested more than 64 levels",
+    "details-not-an-object.md": "line 4: the details comment must hold a JSON object",
+    "huge-count.md": "question_count: the number '99999999999999999999999' is too large",
+    "misconception-without-correction.md": "line 8: a misconception is written",
+    "no-questions.md": "no questions",
+    "truncated.md": "says it holds 2 question(s) but 1 were read",
+    # Anki: not a zip, a damaged zip, no collection, a collection that is not SQLite, and one
+    # whose notes are a view that never ends.
+    "not-a-zip.apkg": "not an Anki package (not a zip archive)",
+    "bad-crc.apkg": "its collection is damaged: Bad CRC-32",
+    "no-collection.apkg": "not an Anki package (no collection inside)",
+    "broken-sqlite.apkg": "not an Anki package (file is not a database)",
+    "endless-view.apkg": "not an Anki package (no notes table inside)",
 }
 # About 200 characters of any value, plus the sentence around it.
 MAX_MESSAGE = 400

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from interview_prep.practice.attempts import Attempt, QuestionRef
 from interview_prep.practice.cohort_report import (
     AssignmentScope,
@@ -47,6 +49,11 @@ def test_the_report_sums_up_the_cohort() -> None:
         ("Depth", 2.0, 2),
         ("Basics", 4.0, 1),
     ]
+    # Mastery from each person's whole history (no cards here, so scores alone): Ada's one
+    # 1.0 on Q2 is 0.2; Bea's 2.0 then 3.0 is (0.6 * 2 + 3) / 1.6 = 2.625 of 5.
+    depth, basics = report.categories
+    assert depth.mastery == pytest.approx((0.2 + 2.625 / 5) / 2)
+    assert basics.mastery == pytest.approx(0.8)
     (missed,) = report.missed
     assert (missed.question, missed.missed, missed.attempts, missed.people) == (Q2, 2, 3, 2)
     (progress,) = report.assignments

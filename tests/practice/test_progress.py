@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import pytest
+
 from interview_prep.practice.attempts import Attempt, QuestionRef
+from interview_prep.practice.mastery import retrievability
 from interview_prep.practice.progress import (
     DayCount,
     activity,
@@ -33,7 +36,7 @@ def attempt(name, category, score, at, n=[0]):  # noqa: B006 - a counter for uni
     )
 
 
-def test_mastery_uses_the_latest_graded_score_of_each_question():
+def test_mastery_weighs_the_whole_history_of_each_question():
     attempts = [
         attempt("q1", "Fundamentals", 1.0, NOW - timedelta(days=3)),
         attempt("q1", "Fundamentals", 5.0, NOW - timedelta(days=1)),
@@ -42,8 +45,10 @@ def test_mastery_uses_the_latest_graded_score_of_each_question():
         attempt("old", "Retired", 4.0, NOW),
     ]
     result = category_mastery(attempts, {"Fundamentals": 10, "Debugging": 4})
-    assert [(m.category, m.mastery, m.seen, m.total) for m in result] == [
-        ("Fundamentals", 0.75, 2, 10),
+    # q1: 1.0 then 5.0, weighted 0.6 and 1, is 3.5 of 5; q2 is 2.5 of 5: the mean is 0.6
+    # (the latest score alone would have said 0.75).
+    assert [(m.category, pytest.approx(m.mastery), m.seen, m.total) for m in result] == [
+        ("Fundamentals", 0.6, 2, 10),
         ("Debugging", 0.0, 0, 4),
         ("Retired", 0.8, 1, 1),
     ]
@@ -107,9 +112,14 @@ def test_compute_progress_gathers_everything():
     state, entry = schedule(
         None, "good", a.created_at, question=a.question, scheduler=scheduler, attempt_id=a.id
     )
-    progress = compute_progress([a], [entry], [state], {"Fundamentals": 2}, NOW)
+    progress = compute_progress([a], [entry], {a.question: state}, {"Fundamentals": 2}, NOW)
     data = progress.to_dict()
-    assert data["mastery"] == [{"category": "Fundamentals", "mastery": 0.8, "seen": 1, "total": 2}]
+    # The score, 4 of 5, times the chance of recalling it a day after the review.
+    recall = retrievability(state, NOW)
+    assert recall is not None and 0.9 < recall < 1.0
+    assert data["mastery"] == [
+        {"category": "Fundamentals", "mastery": pytest.approx(0.8 * recall), "seen": 1, "total": 2}
+    ]
     assert data["streak"] == {"current": 1, "longest": 1}
     assert sum(day["count"] for day in data["activity"]) == 1  # the answer, not also its rating
     assert data["due"][0]["count"] == 1 and data["attempts"] == 1 and data["reviews"] == 1

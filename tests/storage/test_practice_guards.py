@@ -31,7 +31,7 @@ def store(db: Database, bank: Bank) -> DatabasePracticeStore:
     return DatabasePracticeStore(db)
 
 
-def _attempt(attempt_id: str, session_id: str | None) -> Attempt:
+def _attempt(attempt_id: str, session_id: str | None, item: int | None = 0) -> Attempt:
     return Attempt(
         id=attempt_id,
         user_id=LOCAL_USER_ID,
@@ -40,18 +40,22 @@ def _attempt(attempt_id: str, session_id: str | None) -> Attempt:
         answer="same answer",
         submitted_at=AT,
         session_id=session_id,
+        session_item=item if session_id is not None else None,
     )
 
 
-def test_a_second_attempt_at_a_session_question_is_refused(store: DatabasePracticeStore) -> None:
+def test_a_second_attempt_at_a_session_item_is_refused(store: DatabasePracticeStore) -> None:
     store.save_attempt_before_grading(_attempt("a1", "s1"))
     with pytest.raises(StaleWriteError, match="answered"):
         store.save_attempt_before_grading(_attempt("a2", "s1"))
-    # Outside a session, or in another one, the same question may be answered again.
+    # Outside a session, in another one, or at another item of it (a retry), the same question
+    # may be answered again.
     store.save_attempt_before_grading(_attempt("a3", None))
     store.save_attempt_before_grading(_attempt("a4", None))
     store.save_attempt_before_grading(_attempt("a5", "s2"))
-    assert [a.id for a in store.attempts(LOCAL_USER_ID)] == ["a1", "a3", "a4", "a5"]
+    store.save_attempt_before_grading(_attempt("a6", "s1", item=1))
+    assert [a.id for a in store.attempts(LOCAL_USER_ID)] == ["a1", "a3", "a4", "a5", "a6"]
+    assert [a.session_item for a in store.attempts(LOCAL_USER_ID)] == [0, None, None, 0, 1]
 
 
 def test_a_second_review_of_one_attempt_is_refused_and_moves_nothing(
@@ -163,3 +167,62 @@ def test_processes_racing_store_one_attempt_and_one_review(database_url: str, ba
             assert session is not None and session.items[0].rating is not None
     finally:
         database.close()
+
+
+def test_migration_0008_places_stored_attempts_in_their_session(
+    store: DatabasePracticeStore, db: Database
+) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from interview_prep.storage import upgrade
+    from interview_prep.storage.database import _alembic_config
+
+    session = PracticeSession.create(SessionConfig(count=1), [(ADAM, "Optimisation")], AT)
+    session.start(AT)
+    session.submit("an answer", AT, attempt_id="stored")
+    store.save_attempt_before_grading(_attempt("stored", session.id, item=0))
+    store.save_session(session)
+    with db.session(write=True) as transaction:
+        command.downgrade(_alembic_config(transaction.connection()), "0007")
+    with db.session() as transaction:
+        columns = transaction.execute(text("SELECT * FROM attempts")).keys()
+    assert "session_item" not in columns
+    upgrade(db.url)
+    (attempt,) = store.attempts(LOCAL_USER_ID)
+    assert (attempt.session_item, attempt.cram) == (0, False)
+
+
+def test_a_crammed_attempt_is_kept_but_is_not_a_first_sighting(
+    store: DatabasePracticeStore,
+) -> None:
+    crammed = Attempt(
+        id="c1",
+        user_id=LOCAL_USER_ID,
+        question=ADAM,
+        category="Optimisation",
+        answer="crammed",
+        submitted_at=AT,
+        session_id="s1",
+        session_item=0,
+        cram=True,
+    )
+    store.save_attempt_before_grading(crammed)
+    assert store.attempts(LOCAL_USER_ID) == [crammed]
+    assert store.first_seen(LOCAL_USER_ID) == {}
+    store.save_attempt_before_grading(_attempt("plain", None))
+    assert store.first_seen(LOCAL_USER_ID) == {ADAM: AT}
+
+
+def test_an_interview_plan_is_set_replaced_and_cleared(store: DatabasePracticeStore) -> None:
+    from datetime import date
+
+    from interview_prep.practice.plan import InterviewPlan
+
+    assert store.interview_plan(LOCAL_USER_ID) is None
+    store.save_interview_plan(LOCAL_USER_ID, InterviewPlan(date(2026, 3, 20)))
+    plan = InterviewPlan(date(2026, 3, 30), bank="ml-basics", categories=("Optimisation",))
+    store.save_interview_plan(LOCAL_USER_ID, plan)  # an upsert: two tabs may both set it
+    assert store.interview_plan(LOCAL_USER_ID) == plan
+    store.save_interview_plan(LOCAL_USER_ID, None)
+    assert store.interview_plan(LOCAL_USER_ID) is None

@@ -25,9 +25,12 @@ from fastapi.testclient import TestClient
 
 from interview_prep.accounts.permissions import Action
 from interview_prep.accounts.users import Role
+from interview_prep.speech.recordings import NewRecording
+from interview_prep.speech.transcript import TimedWord, Transcript
 from interview_prep.storage import Database
 from interview_prep.storage.accounts import DatabaseAccountStore
 from interview_prep.storage.cohorts import DatabaseCohortStore
+from interview_prep.storage.recordings import DatabaseRecordingStore
 
 from .conftest import soup
 from .teams import CREATED, add_user, log_in, team_app
@@ -63,6 +66,8 @@ class World:
     cohort_id: str
     """Dora's cohort, with Alice in it."""
     invitation: str
+    recording_id: str
+    """Alice's recorded answer, its transcript holding the marker."""
 
 
 def _action(route: APIRoute) -> Action | None:
@@ -131,6 +136,8 @@ def world(study_db: Database) -> Iterator[World]:
         )
         (attempt,) = alice.get("/history/export?format=json").json()["attempts"]
         assert attempt["answer"] == MARKER
+        recording_id = _alices_recording(study_db, alice_id)
+        assert MARKER in alice.get(f"/recordings/{recording_id}").text
         yield World(
             app,
             alice,
@@ -144,7 +151,24 @@ def world(study_db: Database) -> Iterator[World]:
             attempt["question"],
             cohort.id,
             invitation,
+            recording_id,
         )
+
+
+def _alices_recording(db: Database, alice_id: str) -> str:
+    """A transcribed recording of Alice's (stored directly: the probe needs no real audio)."""
+    recordings = DatabaseRecordingStore(db)
+    recordings.save(
+        NewRecording(
+            "alices-recording", alice_id, "ml-basics", "adam", "audio/webm", b"audio", CREATED
+        )
+    )
+    recordings.start_transcribing("alices-recording")
+    words = (TimedWord(MARKER, 0.1, 0.9),)
+    recordings.finish_transcribing(
+        "alices-recording", Transcript(words, duration=1.0, model="tiny.en"), keep_audio=True
+    )
+    return "alices-recording"
 
 
 def _url(path: str, world: World) -> str:
@@ -158,6 +182,7 @@ def _url(path: str, world: World) -> str:
         "cohort_id": world.cohort_id,
         "token": world.invitation,
         "username": "alice",
+        "recording_id": world.recording_id,
     }
     return re.sub(r"\{(\w+)(:\w+)?\}", lambda match: values[match.group(1)], path)
 
@@ -204,7 +229,7 @@ def test_no_one_gets_in_where_they_do_not_belong(world: World) -> None:
                 continue  # acts on the intruder's own account (it would log them out)
             response = _send(intruder, method, url, csrf)
             tally.check(f"wrong user reads Alice's answer: {name}", MARKER not in response.text)
-            ids = ("{session_id}", "{cohort_id}", "{username}")
+            ids = ("{session_id}", "{cohort_id}", "{recording_id}", "{username}")
             if any(name in path for name in ids) or action is Action.MANAGE_USERS:
                 tally.check(f"wrong user on Alice's session: {name}", response.status_code == 404)
         if method not in SAFE and path != "/login":
@@ -225,6 +250,7 @@ def test_no_one_gets_in_where_they_do_not_belong(world: World) -> None:
     assert world.bob.get("/api/banks").status_code == 200
     assert world.coach.get("/api/banks").status_code == 200
     assert MARKER in world.alice.get("/history/export?format=json").text
+    assert world.alice.get(f"/recordings/{world.recording_id}/audio").content == b"audio"
 
 
 def test_every_route_names_one_action(world: World) -> None:

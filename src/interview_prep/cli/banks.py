@@ -147,7 +147,10 @@ def show(
 def import_(
     file: Path = typer.Argument(..., help="The bank file to import."),
     fmt: str | None = typer.Option(
-        None, "--format", "-f", help="seed-page, yaml, json or anki (default: from the file)."
+        None,
+        "--format",
+        "-f",
+        help="seed-page, yaml, json, markdown or anki (default: from the file).",
     ),
     category: str | None = typer.Option(
         None, "--category", help="Seed pages: put every question in this category."
@@ -155,7 +158,8 @@ def import_(
     bank_id: str | None = typer.Option(None, "--bank-id", help="Seed pages: the new bank's id."),
     replace: bool = typer.Option(False, "--replace", help="Replace a bank with the same id."),
 ) -> None:
-    """Import a bank file (a seed-style page, YAML, JSON or an Anki deck) in one transaction."""
+    """Import a bank file (a seed-style page, YAML, JSON, Markdown or an Anki deck) in one
+    transaction."""
     from ..catalog import import_bank_file
 
     result = import_bank_file(

@@ -30,17 +30,19 @@ from ..practice.clock import Clock, utc_now
 from ..practice.feedback import KeyPointStatus, highlight, read_feedback
 from ..practice.history import export_history
 from ..practice.scheduling import CardState, Rating
+from ..practice.selection import parse_question_list
 from ..practice.service import (
     Grader,
     PracticeSettings,
     QuestionRecordLike,
+    close_crammed,
     grade_answer,
     rate_answer,
     ref_of,
     start_session,
     submit_answer,
 )
-from ..practice.sessions import PracticeSession, SessionConfig, SessionMode
+from ..practice.sessions import PracticeSession, SessionConfig, SessionMode, SessionOrder
 from ..practice.store import InMemoryPracticeStore, PracticeStore
 from .context import console, err_console, state
 from .terminal import escape
@@ -53,6 +55,22 @@ def load_questions() -> Sequence[QuestionRecordLike]:
     from ..storage import repository
 
     return repository.list_questions(state.database())
+
+
+def search_questions(config: SessionConfig) -> list[QuestionRef] | None:
+    """The questions the session's search finds (``None`` without one).
+
+    Raises:
+        InvalidInputError: a search that finds nothing.
+    """
+    if config.search is None:
+        return None
+    from ..storage import repository
+
+    hits = repository.search(state.database(), config.search, bank=config.bank, limit=500)
+    if not hits:
+        raise InvalidInputError(f"the search {config.search!r} finds no question")
+    return [QuestionRef(hit.record.bank_id, hit.record.question.id) for hit in hits]
 
 
 def open_store() -> PracticeStore:
@@ -257,6 +275,22 @@ def _show_summary(session: PracticeSession) -> None:
     console.print(f"Mean score {mean} · total time {_duration(summary.total_time_s)}")
 
 
+def _rate_or_move_on(
+    session: PracticeSession,
+    store: PracticeStore,
+    index: int,
+    settings: PracticeSettings,
+    stream: TextIO,
+) -> None:
+    if session.config.cram:
+        close_crammed(store, session, index, clock())
+        console.print("Cram: not rated, and no review logged.")
+        return
+    rating = _read_rating(stream, session.items[index].suggested)
+    card = rate_answer(store, session, index, rating, clock(), settings=settings)
+    _show_rated(rating, card)
+
+
 def run_session(
     session: PracticeSession,
     store: PracticeStore,
@@ -288,19 +322,15 @@ def run_session(
             grade_answer(store, session, index, question, grader)
         if drill:
             _show_feedback(session, index, question)
-            rating = _read_rating(stream, session.items[index].suggested)
-            card = rate_answer(store, session, index, rating, clock(), settings=settings)
-            _show_rated(rating, card)
+            _rate_or_move_on(session, store, index, settings, stream)
     if not drill:
         console.print("\n[bold]All answered: here is your feedback.[/]")
         for index, item in enumerate(session.items):
-            if item.rating is None:
+            if item.rating is None and item.crammed_at is None:
                 question = questions[item.question]
                 console.print(f"\n[bold]Question {index + 1}:[/] {escape(question.question)}")
                 _show_feedback(session, index, question)
-                rating = _read_rating(stream, item.suggested)
-                card = rate_answer(store, session, index, rating, clock(), settings=settings)
-                _show_rated(rating, card)
+                _rate_or_move_on(session, store, index, settings, stream)
     _show_summary(session)
 
 
@@ -322,12 +352,32 @@ def practice(
     voice: bool = typer.Option(
         False, "--voice", help="Answer by speaking into the microphone (transcribed offline)."
     ),
+    tag: list[str] | None = typer.Option(
+        None, "--tag", help="Only questions with this tag (repeat for any of several)."
+    ),
+    question: list[str] | None = typer.Option(
+        None,
+        "--question",
+        "-q",
+        help="Only these questions: ids, or bank/id (repeat, or separate by commas).",
+    ),
+    search: str | None = typer.Option(
+        None, "--search", "-s", help="Only the questions this search finds."
+    ),
+    weakest: bool = typer.Option(
+        False, "--weakest", help="Your weakest first: the lowest mastery, due or not."
+    ),
+    cram: bool = typer.Option(
+        False, "--cram", help="Graded, but no ratings: leaves the review schedule alone."
+    ),
 ) -> None:
     """Practise in the terminal: due reviews first, then new questions, graded and rated."""
     if difficulty is not None and difficulty not in {item.value for item in Difficulty}:
         raise InvalidInputError(f"unknown difficulty {difficulty!r}: choose easy, medium or hard")
     if mode not in {item.value for item in SessionMode}:
         raise InvalidInputError(f"unknown mode {mode!r}: choose drill or interview")
+    records = load_questions()
+    listed = parse_question_list(" ".join(question or ()), (ref_of(r) for r in records))
     config = SessionConfig(
         bank=bank,
         categories=tuple(category or ()),
@@ -335,6 +385,11 @@ def practice(
         count=count,
         time_limit_s=time_limit,
         mode=SessionMode(mode),
+        tags=tuple(tag or ()),
+        questions=tuple(ref.key for ref in listed),
+        search=" ".join(search.split()) if search and search.strip() else None,
+        order=SessionOrder.WEAKEST if weakest else SessionOrder.SCHEDULE,
+        cram=cram,
     )
     speak = None
     if voice:
@@ -343,11 +398,18 @@ def practice(
         microphone_recorder()  # no microphone: say so now, before a session starts
         speak = spoken_answer_reader(state.config(), sys.stdin, time_limit)
     settings = PracticeSettings.from_config(state.config())
-    records = load_questions()
+    searched = search_questions(config)
     grader = load_grader()
     store = open_store()
     session = start_session(
-        store, LOCAL_USER_ID, config, records, clock(), settings=settings, tz=_local_tz()
+        store,
+        LOCAL_USER_ID,
+        config,
+        records,
+        clock(),
+        settings=settings,
+        tz=_local_tz(),
+        searched=searched,
     )
     questions = {ref_of(record): record.question for record in records}
     run_session(session, store, questions, grader, settings, sys.stdin, speak)

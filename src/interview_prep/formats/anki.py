@@ -46,6 +46,12 @@ def _back(question: Question) -> str:
     return "".join(parts)
 
 
+def _field(text: str) -> str:
+    """Text as an Anki field: HTML-escaped, and without U+001F, which Anki uses to separate a
+    note's fields (the Rubric keeps the text exactly)."""
+    return html.escape(text).replace("\x1f", " ")
+
+
 def write_anki_deck(bank: Bank, path: Path) -> None:
     """Write ``bank`` to ``path`` as an Anki package."""
     import genanki
@@ -72,9 +78,9 @@ def write_anki_deck(bank: Bank, path: Path) -> None:
             genanki.Note(
                 model=model,
                 fields=[
-                    html.escape(question.question),
-                    _back(question),
-                    html.escape(question.category),
+                    _field(question.question),
+                    _back(question).replace("\x1f", " "),
+                    _field(question.category),
                     html.escape(rubric, quote=False),
                 ],
                 guid=genanki.guid_for(bank.id, question.id),

@@ -34,7 +34,13 @@ class BankFormat(enum.StrEnum):
     ANKI = "anki"
 
 
-READABLE = (BankFormat.YAML, BankFormat.JSON, BankFormat.SEED_PAGE, BankFormat.ANKI)
+READABLE = (
+    BankFormat.YAML,
+    BankFormat.JSON,
+    BankFormat.SEED_PAGE,
+    BankFormat.MARKDOWN,
+    BankFormat.ANKI,
+)
 WRITABLE = (BankFormat.YAML, BankFormat.JSON, BankFormat.MARKDOWN, BankFormat.ANKI)
 
 _SUFFIXES = {
@@ -42,6 +48,8 @@ _SUFFIXES = {
     ".yml": BankFormat.YAML,
     ".json": BankFormat.JSON,
     ".txt": BankFormat.SEED_PAGE,
+    ".md": BankFormat.MARKDOWN,
+    ".markdown": BankFormat.MARKDOWN,
 }
 
 
@@ -73,7 +81,10 @@ def decode_text(data: bytes, source: str) -> str:
 
 
 def detect_format(text: str, source: str) -> BankFormat:
-    """Guess a bank file's format from its name, then from its first characters."""
+    """Guess a bank file's format from its name, then from its first characters.
+
+    Markdown is known by its name only: its first line, ``# Title``, is also a YAML comment.
+    """
     suffix = Path(source).suffix.lower()
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix]
@@ -154,6 +165,10 @@ def read_bank_bytes(
         page = parse_seed_page(text, source, category=category, bank_id=bank_id)
         # The same checks as a hand-written bank: ids, lengths, category names.
         return validate_bank_data(page.to_dict(), source)
+    if fmt is BankFormat.MARKDOWN:
+        from .markdown_import import read_markdown_bank
+
+        return read_markdown_bank(text, source, max_chars=max_bytes)
     if fmt not in READABLE:
         raise InvalidInputError(f"{source}: {fmt.value} files cannot be imported")
     parsed = _parse_structured(text, source, fmt, max_chars=max_bytes)

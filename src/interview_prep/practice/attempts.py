@@ -83,6 +83,10 @@ class Attempt:
     timed_out: bool = False
     session_id: str | None = None
     grade: dict[str, Any] | None = None
+    session_item: int | None = None
+    """Its place in the session: one question may be answered twice in a session."""
+    cram: bool = False
+    """Practised in a cram session: graded and kept, but never a review for FSRS."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "submitted_at", require_utc(self.submitted_at, "submitted_at"))
@@ -124,6 +128,8 @@ class Attempt:
             "submitted_at": format_utc(self.submitted_at),
             "timed_out": self.timed_out,
             "session_id": self.session_id,
+            "session_item": self.session_item,
+            "cram": self.cram,
             "grade": self.grade,
         }
 
@@ -141,4 +147,6 @@ class Attempt:
             timed_out=bool(data.get("timed_out", False)),
             session_id=data.get("session_id"),
             grade=data.get("grade"),
+            session_item=data.get("session_item"),
+            cram=bool(data.get("cram", False)),
         )

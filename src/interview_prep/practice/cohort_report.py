@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from statistics import fmean
 
 from .attempts import Attempt, QuestionRef
+from .mastery import masteries
+from .scheduling import CardState
 
 TREND_WEEKS = 6
 MISSED_LISTED = 10
@@ -45,6 +47,9 @@ class CategoryMastery:
     mean_score: float
     attempts: int
     people: int
+    mastery: float = 0.0
+    """0-1: the mean, over each member's questions in it, of their mastery (see
+    :mod:`.mastery`: the whole history of scores, times FSRS retrievability)."""
 
 
 @dataclass(frozen=True)
@@ -103,16 +108,23 @@ def build_report(
     attempts: Mapping[str, Sequence[Attempt]],
     now: datetime,
     assignments: Sequence[AssignmentScope] = (),
+    states: Mapping[str, Mapping[QuestionRef, CardState]] | None = None,
 ) -> CohortReport:
-    """The dashboard of ``members`` given each one's attempts (by user id) at ``now``."""
+    """The dashboard of ``members`` given each one's attempts (by user id) at ``now``, and
+    each one's FSRS cards (by user id) for their mastery."""
     this_week = now - timedelta(days=7)
     starts = tuple(now - timedelta(days=7 * (TREND_WEEKS - week)) for week in range(TREND_WEEKS))
     summaries = []
     by_category: dict[str, list[tuple[str, float]]] = defaultdict(list)
     by_question: dict[QuestionRef, list[tuple[str, float]]] = defaultdict(list)
     categories_of: dict[QuestionRef, str] = {}
+    mastered: dict[str, list[float]] = defaultdict(list)
     for member in members:
         own = attempts.get(member.user_id, ())
+        cards = (states or {}).get(member.user_id, {})
+        for ref, known in masteries(own, cards, now).items():
+            category = next(a.category for a in own if a.question == ref)
+            mastered[category].append(known.value)
         graded = [(a, a.score) for a in own if a.score is not None]
         weekly = []
         for start in starts:
@@ -135,11 +147,15 @@ def build_report(
     mastery = sorted(
         (
             CategoryMastery(
-                name, fmean(s for _, s in scores), len(scores), len({u for u, _ in scores})
+                name,
+                fmean(s for _, s in scores),
+                len(scores),
+                len({u for u, _ in scores}),
+                fmean(mastered[name]) if mastered[name] else 0.0,
             )
             for name, scores in by_category.items()
         ),
-        key=lambda row: (row.mean_score, row.category),
+        key=lambda row: (row.mastery, row.mean_score, row.category),
     )
     missed = [
         MissedQuestion(

@@ -14,9 +14,12 @@ from typing import Any, Protocol
 
 from .attempts import QuestionRef
 from .clock import local_date, require_utc
+from .mastery import masteries
 from .scheduling import CardState, ReviewLogEntry
 
 MAX_SCORE = 5.0
+# Without cards there is no retrievability to read, so any moment will do.
+_LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 class ScoredAttempt(Protocol):
@@ -29,6 +32,8 @@ class ScoredAttempt(Protocol):
     @property
     def score(self) -> float | None: ...
     @property
+    def answer(self) -> str: ...
+    @property
     def created_at(self) -> datetime: ...
 
 
@@ -36,7 +41,8 @@ class ScoredAttempt(Protocol):
 class CategoryMastery:
     category: str
     mastery: float
-    """Mean of the latest score of each question seen, over 5: 0.0-1.0 (0 if none seen)."""
+    """Mean mastery of each question seen (:mod:`.mastery`: the whole history of scores, times
+    FSRS retrievability): 0.0-1.0 (0 if none seen)."""
     seen: int
     total: int
 
@@ -87,25 +93,30 @@ class Streak:
 
 
 def category_mastery(
-    attempts: Iterable[ScoredAttempt], totals: Mapping[str, int]
+    attempts: Iterable[ScoredAttempt],
+    totals: Mapping[str, int],
+    states: Mapping[QuestionRef, CardState] | None = None,
+    now: datetime | None = None,
 ) -> list[CategoryMastery]:
-    """Mastery of each category from the latest graded score of each question.
+    """Mastery of each category: the mean of its questions' mastery (:mod:`.mastery`).
 
     Args:
         attempts: the user's attempts; ungraded ones are ignored.
         totals: the number of questions in each category, in display order; categories met
             only in attempts (a bank since removed) follow, with their seen count as total.
+        states: the user's FSRS cards, for retrievability; without them, scores alone.
+        now: when retrievability is read (required with ``states``).
     """
-    latest: dict[QuestionRef, tuple[datetime, str, float]] = {}
-    for attempt in attempts:
-        if attempt.score is None:
-            continue
-        known = latest.get(attempt.question)
-        if known is None or attempt.created_at >= known[0]:
-            latest[attempt.question] = (attempt.created_at, attempt.category, attempt.score)
+    graded = [attempt for attempt in attempts if attempt.score is not None]
+    category_of: dict[QuestionRef, str] = {}
+    for attempt in sorted(graded, key=lambda a: a.created_at):
+        category_of[attempt.question] = attempt.category  # the latest attempt's category
+    if states and now is None:
+        raise ValueError("category_mastery needs now to read retrievability")
+    found = masteries(graded, states or {}, now or _LATEST)
     scores: dict[str, list[float]] = defaultdict(list)
-    for _, category, score in latest.values():
-        scores[category].append(score)
+    for ref, known in found.items():
+        scores[category_of[ref]].append(known.value * MAX_SCORE)
     order = list(totals) + sorted(name for name in scores if name not in totals)
     result = []
     for name in order:
@@ -221,7 +232,7 @@ class Progress:
 def compute_progress(
     attempts: Iterable[ScoredAttempt],
     reviews: Iterable[ReviewLogEntry],
-    states: Iterable[CardState],
+    states: Mapping[QuestionRef, CardState],
     totals: Mapping[str, int],
     now: datetime,
     tz: tzinfo = UTC,
@@ -238,11 +249,11 @@ def compute_progress(
         local_date(r.reviewed_at, tz) for r in review_list
     }
     return Progress(
-        mastery=tuple(category_mastery(attempt_list, totals)),
+        mastery=tuple(category_mastery(attempt_list, totals, dict(states), now)),
         trend=tuple(score_trend(attempt_list, tz)),
         activity=tuple(days),
         streak=streaks(every_active_day, today),
-        due=tuple(due_forecast(states, now, tz, horizon_days)),
+        due=tuple(due_forecast(states.values(), now, tz, horizon_days)),
         attempts=len(attempt_list),
         reviews=len(review_list),
     )

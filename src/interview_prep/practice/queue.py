@@ -9,7 +9,7 @@ introduced today, so changing the filter cannot be used to learn more than the d
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
@@ -24,6 +24,8 @@ class QueueReason(enum.StrEnum):
     REVIEW = "review"  # FSRS says it is due today
     NEW = "new"  # never rated, within today's allowance of new questions
     EXTRA = "extra"  # neither (ahead of schedule, or past the new allowance): fills a session
+    WEAK = "weak"  # chosen as one of the user's weakest (lowest mastery), due or not
+    PLAN = "plan"  # the interview date asks for it today: still to cover, or weak
 
 
 @dataclass(frozen=True)
@@ -36,20 +38,31 @@ class Candidate:
     state: CardState | None = None
     first_seen: datetime | None = None
     """When the user first answered it; ``None`` if never."""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class QueueFilter:
-    """Which questions a session draws from; empty means any."""
+    """Which questions a session draws from; empty means any.
+
+    Categories and tags each match any of those given; ``questions`` (a list the user gave, or
+    the hits of a search) limits the pool to those questions.
+    """
 
     bank: str | None = None
     categories: tuple[str, ...] = ()
     difficulty: str | None = None
+    tags: tuple[str, ...] = ()
+    questions: frozenset[QuestionRef] | None = None
 
     def matches(self, candidate: Candidate) -> bool:
         if self.bank is not None and candidate.question.bank_id != self.bank:
             return False
         if self.categories and candidate.category not in self.categories:
+            return False
+        if self.tags and not set(self.tags) & set(candidate.tags):
+            return False
+        if self.questions is not None and candidate.question not in self.questions:
             return False
         return self.difficulty is None or candidate.difficulty == self.difficulty
 
@@ -92,6 +105,7 @@ def build_queue(
     where: QueueFilter | None = None,
     limit: int | None = None,
     fill: bool = False,
+    planned: Sequence[QueueItem] = (),
 ) -> DailyQueue:
     """Pick today's questions.
 
@@ -106,9 +120,12 @@ def build_queue(
         fill: when reviews and new questions come to fewer than ``limit``, top up with other
             questions: seen ones soonest due first, then new ones beyond today's allowance (a
             mock interview of N questions always gets N if the bank has them).
+        planned: what an interview date asks of today (:mod:`.plan`), taken after the due
+            reviews and before new questions (those matching ``where``).
 
     Returns:
-        The queue: reviews (most overdue first), new questions, then any extra ones.
+        The queue: reviews (most overdue first), the plan's questions, new questions, then any
+        extra ones.
 
     Raises:
         ValueError: a negative ``new_per_day`` or ``limit``, or a naive ``now``.
@@ -142,7 +159,12 @@ def build_queue(
     fresh = (earlier + [c for c in unrated if c.first_seen is None])[:allowance]
 
     items = [QueueItem(c, QueueReason.REVIEW) for c in due]
-    items += [QueueItem(c, QueueReason.NEW) for c in resumed + fresh]
+    taken = {item.question for item in items}
+    items += [
+        item for item in planned if item.question not in taken and where.matches(item.candidate)
+    ]
+    taken = {item.question for item in items}
+    items += [QueueItem(c, QueueReason.NEW) for c in resumed + fresh if c.question not in taken]
     if fill and limit is not None and len(items) < limit:
         chosen = {item.question for item in items}
         ahead = sorted(
@@ -174,8 +196,10 @@ def candidates_from(
     questions: Sequence[tuple[QuestionRef, str, str]],
     states: dict[QuestionRef, CardState],
     first_seen: dict[QuestionRef, datetime],
+    tags: Mapping[QuestionRef, tuple[str, ...]] | None = None,
 ) -> list[Candidate]:
-    """Join ``(ref, category, difficulty)`` triples with the user's states and first-seen times."""
+    """Join ``(ref, category, difficulty)`` triples with the user's states and first-seen times
+    (and each question's tags, if given)."""
     return [
         Candidate(
             question=ref,
@@ -183,6 +207,7 @@ def candidates_from(
             difficulty=difficulty,
             state=states.get(ref),
             first_seen=first_seen.get(ref),
+            tags=(tags or {}).get(ref, ()),
         )
         for ref, category, difficulty in questions
     ]

@@ -8,19 +8,29 @@ review log before the session is marked rated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 
 from ..domain.questions import Question
-from ..errors import NotFoundError
+from ..errors import InvalidInputError, NotFoundError
 from .attempts import AnswerSource, Attempt, QuestionRef
-from .clock import require_utc
+from .clock import local_date, require_utc
+from .mastery import masteries
+from .plan import InterviewPlan, PlanDay, check_interview_date, plan_day
 from .progress import Progress, compute_progress
-from .queue import DailyQueue, QueueFilter, build_queue, candidates_from
+from .queue import Candidate, DailyQueue, QueueFilter, build_queue, candidates_from
 from .scheduling import CardState, Rating, make_scheduler, schedule
-from .sessions import PracticeSession, SessionConfig, SessionItem
+from .selection import weakest
+from .sessions import (
+    PracticeSession,
+    SessionConfig,
+    SessionItem,
+    SessionMode,
+    SessionOrder,
+    SessionStateError,
+)
 from .store import PracticeStore
 
 Grader = Callable[[Question, str], dict[str, Any]]
@@ -69,12 +79,10 @@ def todays_queue(
     limit: int | None = None,
     fill: bool = False,
 ) -> DailyQueue:
-    """Today's queue over ``records`` (every question, in bank order; see :func:`build_queue`)."""
-    candidates = candidates_from(
-        [(ref_of(r), r.question.category, r.question.difficulty.value) for r in records],
-        store.card_states(user_id),
-        store.first_seen(user_id),
-    )
+    """Today's queue over ``records`` (every question, in bank order; see :func:`build_queue`),
+    with what the user's interview date asks of today, if they set one."""
+    candidates = _candidates(store, user_id, records)
+    plan = plan_today(store, user_id, records, now, tz=tz, candidates=candidates)
     return build_queue(
         candidates,
         now,
@@ -83,7 +91,84 @@ def todays_queue(
         where=where,
         limit=limit,
         fill=fill,
+        planned=plan.items if plan is not None else (),
     )
+
+
+def plan_today(
+    store: PracticeStore,
+    user_id: str,
+    records: Sequence[QuestionRecordLike],
+    now: datetime,
+    *,
+    tz: tzinfo = UTC,
+    candidates: Sequence[Candidate] | None = None,
+) -> PlanDay | None:
+    """Where the user's interview plan stands today (see :mod:`.plan`); ``None`` without one."""
+    plan = store.interview_plan(user_id)
+    if plan is None:
+        return None
+    attempts = store.attempts(user_id)
+    last: dict[QuestionRef, datetime] = {}
+    for attempt in attempts:  # oldest first: the last one wins
+        last[attempt.question] = attempt.submitted_at
+    return plan_day(
+        plan,
+        candidates if candidates is not None else _candidates(store, user_id, records),
+        masteries(attempts, store.card_states(user_id), now),
+        last,
+        now,
+        tz,
+    )
+
+
+def set_interview_date(
+    store: PracticeStore,
+    user_id: str,
+    plan: InterviewPlan | None,
+    now: datetime,
+    *,
+    tz: tzinfo = UTC,
+) -> None:
+    """Set the user's interview date and scope (``None``: clear it).
+
+    Raises:
+        InvalidInputError: a date that is not after today, or more than a year ahead.
+    """
+    if plan is not None:
+        check_interview_date(plan.interview_on, local_date(require_utc(now, "now"), tz))
+    store.save_interview_plan(user_id, plan)
+
+
+def _candidates(
+    store: PracticeStore, user_id: str, records: Sequence[QuestionRecordLike]
+) -> list[Candidate]:
+    return candidates_from(
+        [(ref_of(r), r.question.category, r.question.difficulty.value) for r in records],
+        store.card_states(user_id),
+        store.first_seen(user_id),
+        {ref_of(r): tuple(r.question.tags) for r in records},
+    )
+
+
+def session_filter(
+    config: SessionConfig, searched: Collection[QuestionRef] | None = None
+) -> QueueFilter:
+    """The pool a session draws from: its filters, its question list and its search's hits.
+
+    Raises:
+        InvalidInputError: a question list with a malformed entry.
+    """
+    pool: frozenset[QuestionRef] | None = None
+    if config.questions:
+        try:
+            pool = frozenset(QuestionRef.parse(key) for key in config.questions)
+        except ValueError as error:
+            raise InvalidInputError(str(error)) from None
+    if searched is not None:
+        hits = frozenset(searched)
+        pool = hits if pool is None else pool & hits
+    return QueueFilter(config.bank, config.categories, config.difficulty, config.tags, pool)
 
 
 def start_session(
@@ -95,26 +180,85 @@ def start_session(
     *,
     settings: PracticeSettings = PracticeSettings(),
     tz: tzinfo = UTC,
+    searched: Collection[QuestionRef] | None = None,
 ) -> PracticeSession:
-    """Create and save a session: due reviews, then new questions, then extra practice.
+    """Create and save a session over the questions the config chooses.
+
+    By schedule: due reviews, then new questions, then extra practice. By weakest: the
+    answered questions of lowest mastery first, due or not.
+
+    Args:
+        searched: the questions the config's ``search`` found (the caller searches); ``None``
+            when it has no search.
 
     Raises:
-        InvalidInputError: no question matches the session's filters.
+        InvalidInputError: no question matches the session's choice.
     """
-    where = QueueFilter(config.bank, config.categories, config.difficulty)
-    queue = todays_queue(
-        store,
-        user_id,
-        records,
-        now,
-        settings=settings,
-        tz=tz,
-        where=where,
-        limit=config.count,
-        fill=True,
-    )
-    chosen = [(item.question, item.candidate.category) for item in queue.items]
+    where = session_filter(config, searched)
+    if config.order is SessionOrder.WEAKEST:
+        items = weakest(
+            _candidates(store, user_id, records),
+            masteries(store.attempts(user_id), store.card_states(user_id), now),
+            where=where,
+            limit=config.count,
+        )
+        if not items:
+            raise InvalidInputError(
+                "none of these questions has a graded answer yet: 'my weakest' ranks the "
+                "questions you have practised"
+            )
+    else:
+        items = todays_queue(
+            store,
+            user_id,
+            records,
+            now,
+            settings=settings,
+            tz=tz,
+            where=where,
+            limit=config.count,
+            fill=True,
+        ).items
+    chosen = [(item.question, item.candidate.category) for item in items]
     session = PracticeSession.create(config, chosen, now, user_id=user_id)
+    store.save_session(session)
+    return session
+
+
+def start_drill(
+    store: PracticeStore,
+    user_id: str,
+    record: QuestionRecordLike,
+    now: datetime,
+    *,
+    time_limit_s: int | None = None,
+) -> PracticeSession:
+    """Create and save a one-question drill on ``record`` ("Practise this")."""
+    config = SessionConfig(
+        bank=record.bank_id, count=1, time_limit_s=time_limit_s, mode=SessionMode.DRILL
+    )
+    chosen = [(ref_of(record), record.question.category)]
+    session = PracticeSession.create(config, chosen, now, user_id=user_id)
+    store.save_session(session)
+    return session
+
+
+def add_to_session(
+    store: PracticeStore, user_id: str, session_id: str, record: QuestionRecordLike
+) -> PracticeSession:
+    """Add ``record`` at the end of an unfinished session of the user, and save it.
+
+    Raises:
+        NotFoundError: the user has no such session.
+        SessionStateError: the session is finished, already has the question, or is full.
+        StaleWriteError: another request moved the session on meanwhile; nothing is written.
+    """
+    session = store.load_session(user_id, session_id)
+    if session is None:
+        raise NotFoundError("There is no practice session at this address.")
+    if session.is_finished:
+        raise SessionStateError("this session is finished: start a new one")
+    session.add_question(ref_of(record), record.question.category)
     store.save_session(session)
     return session
 
@@ -132,6 +276,8 @@ def _attempt(session: PracticeSession, item: SessionItem) -> Attempt:
         source=item.source,
         timed_out=item.timed_out,
         session_id=session.id,
+        session_item=session.index_of(item),
+        cram=session.config.cram,
     )
 
 
@@ -151,7 +297,44 @@ def submit_answer(
     item = session.submit(answer, now, source=source)
     store.save_attempt_before_grading(_attempt(session, item))
     store.save_session(session)
-    return session.items.index(item)
+    return session.index_of(item)
+
+
+def close_crammed(
+    store: PracticeStore, session: PracticeSession, index: int, now: datetime
+) -> SessionItem:
+    """Move on from a crammed answer's feedback: nothing reaches FSRS or the review log.
+
+    Raises:
+        SessionStateError: not a cram session, or the feedback is not shown yet.
+    """
+    item = session.close_cram(index, now)
+    store.save_session(session)
+    return item
+
+
+def skip_question(store: PracticeStore, session: PracticeSession, now: datetime) -> int:
+    """Pass over the current question unanswered (no attempt, no review); returns its index.
+
+    Raises:
+        SessionStateError: every question is answered already.
+    """
+    item = session.skip(now)
+    store.save_session(session)
+    return session.index_of(item)
+
+
+def retry_answer(store: PracticeStore, session: PracticeSession, index: int) -> int:
+    """Answer question ``index`` again at once; returns the new item's index.
+
+    The first answer stays saved with its grade, unrated: FSRS sees the last try's rating.
+
+    Raises:
+        SessionStateError: the answer cannot be retried now (see ``PracticeSession.retry``).
+    """
+    again = session.retry(index)
+    store.save_session(session)
+    return session.index_of(again)
 
 
 def expire_overdue(store: PracticeStore, session: PracticeSession, now: datetime) -> int | None:
@@ -161,7 +344,7 @@ def expire_overdue(store: PracticeStore, session: PracticeSession, now: datetime
         return None
     store.save_attempt_before_grading(_attempt(session, item))
     store.save_session(session)
-    return session.items.index(item)
+    return session.index_of(item)
 
 
 def grade_answer(
@@ -233,7 +416,7 @@ def load_progress(
     return compute_progress(
         store.attempts(user_id),
         store.review_logs(user_id),
-        store.card_states(user_id).values(),
+        store.card_states(user_id),
         totals,
         now,
         tz,

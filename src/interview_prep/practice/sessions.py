@@ -1,6 +1,10 @@
 """A mock interview: its settings, its questions, and each answer's way from start to rating.
 
-An item goes *pending → answering → submitted → graded → rated*. The clock runs from
+An item goes *pending → answering → submitted → graded → rated*. It may instead be *skipped*
+(passed over unanswered: no attempt, no score, no review) or, once graded, *retried*: answered
+again at once in a new item right after it, whose rating is the one that reaches FSRS. In a
+*cram* session an item ends *crammed* instead of rated: graded and seen, with no review for FSRS.
+The clock runs from
 :meth:`PracticeSession.start`; a submission after the deadline is kept as it stands and marked
 ``timed_out``, and :meth:`PracticeSession.expire` submits the draft of an abandoned item once its
 time is up (a browser tab closed mid-answer). In *interview* mode feedback, and so rating, waits
@@ -41,17 +45,39 @@ class SessionMode(enum.StrEnum):
     DRILL = "drill"  # feedback after each answer
 
 
+class SessionOrder(enum.StrEnum):
+    SCHEDULE = "schedule"  # due reviews, then new questions, then extra practice
+    WEAKEST = "weakest"  # the lowest mastery first, due or not
+
+
 class ItemStatus(enum.StrEnum):
     PENDING = "pending"
     ANSWERING = "answering"
     SUBMITTED = "submitted"
     GRADED = "graded"
     RATED = "rated"
+    SKIPPED = "skipped"  # passed over without an answer
+    RETRIED = "retried"  # graded, then answered again in the next item instead of rated
+    CRAMMED = "crammed"  # graded and its feedback seen in a cram session: no rating, no review
+
+    @property
+    def closed(self) -> bool:
+        """Nothing more to do on the item."""
+        return self in (
+            ItemStatus.RATED,
+            ItemStatus.SKIPPED,
+            ItemStatus.RETRIED,
+            ItemStatus.CRAMMED,
+        )
 
 
 @dataclass(frozen=True)
 class SessionConfig:
-    """What the user chose for a session; empty filters mean any."""
+    """What the user chose for a session; empty filters mean any.
+
+    ``questions`` is a list the user gave (``bank/id`` keys) and ``search`` a search text: each
+    narrows the pool further. ``order`` says which of the pool come first.
+    """
 
     bank: str | None = None
     categories: tuple[str, ...] = ()
@@ -59,6 +85,12 @@ class SessionConfig:
     count: int = 5
     time_limit_s: int | None = None
     mode: SessionMode = SessionMode.DRILL
+    tags: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    search: str | None = None
+    order: SessionOrder = SessionOrder.SCHEDULE
+    cram: bool = False
+    """Practise without touching the schedule: graded, attempts kept (marked), no reviews."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.count <= MAX_QUESTIONS:
@@ -79,6 +111,11 @@ class SessionConfig:
             "count": self.count,
             "time_limit_s": self.time_limit_s,
             "mode": self.mode.value,
+            "tags": list(self.tags),
+            "questions": list(self.questions),
+            "search": self.search,
+            "order": self.order.value,
+            "cram": self.cram,
         }
 
     @classmethod
@@ -91,6 +128,11 @@ class SessionConfig:
             count=int(data.get("count", 5)),
             time_limit_s=int(limit) if limit is not None else None,
             mode=SessionMode(data.get("mode", SessionMode.DRILL.value)),
+            tags=tuple(data.get("tags") or ()),
+            questions=tuple(data.get("questions") or ()),
+            search=data.get("search"),
+            order=SessionOrder(data.get("order", SessionOrder.SCHEDULE.value)),
+            cram=bool(data.get("cram", False)),
         )
 
 
@@ -111,9 +153,20 @@ class SessionItem:
     suggested: Rating | None = None
     rating: Rating | None = None
     rated_at: datetime | None = None
+    skipped_at: datetime | None = None
+    retried: bool = False
+    """Answered again at once (the next item); this answer is kept, graded, and not rated."""
+    crammed_at: datetime | None = None
+    """When its feedback was seen in a cram session (which rates nothing)."""
 
     @property
     def status(self) -> ItemStatus:
+        if self.skipped_at is not None:
+            return ItemStatus.SKIPPED
+        if self.retried:
+            return ItemStatus.RETRIED
+        if self.crammed_at is not None:
+            return ItemStatus.CRAMMED
         if self.rating is not None:
             return ItemStatus.RATED
         if self.grade is not None:
@@ -148,6 +201,9 @@ class SessionItem:
             "suggested": self.suggested.value if self.suggested else None,
             "rating": self.rating.value if self.rating else None,
             "rated_at": format_optional(self.rated_at),
+            "skipped_at": format_optional(self.skipped_at),
+            "retried": self.retried,
+            "crammed_at": format_optional(self.crammed_at),
         }
 
     @classmethod
@@ -166,6 +222,9 @@ class SessionItem:
             suggested=Rating(suggested) if suggested else None,
             rating=Rating(rating) if rating else None,
             rated_at=parse_optional(data.get("rated_at")),
+            skipped_at=parse_optional(data.get("skipped_at")),
+            retried=bool(data.get("retried", False)),
+            crammed_at=parse_optional(data.get("crammed_at")),
         )
 
 
@@ -205,12 +264,27 @@ class PracticeSession:
             created_at=require_utc(now, "now"),
         )
 
+    def add_question(self, question: QuestionRef, category: str) -> SessionItem:
+        """Append a question to answer after the others ("Practise this" on a question).
+
+        Raises:
+            SessionStateError: the question is already in the session and not yet answered, or
+                the session is full.
+        """
+        if any(item.question == question and not _passed(item) for item in self.items):
+            raise SessionStateError("this question is already in this session")
+        if len(self.items) >= MAX_QUESTIONS:
+            raise SessionStateError(f"a session holds at most {MAX_QUESTIONS} questions")
+        item = SessionItem(question=question, category=category)
+        self.items.append(item)
+        return item
+
     # Where the session stands
 
     @property
     def current_index(self) -> int | None:
-        """The item being (or to be) answered: the first one not submitted."""
-        return next((i for i, item in enumerate(self.items) if item.submitted_at is None), None)
+        """The item being (or to be) answered: the first one neither submitted nor skipped."""
+        return next((i for i, item in enumerate(self.items) if not _passed(item)), None)
 
     @property
     def current(self) -> SessionItem | None:
@@ -219,13 +293,20 @@ class PracticeSession:
 
     @property
     def is_answered(self) -> bool:
-        """Every question has been submitted."""
-        return all(item.submitted_at is not None for item in self.items)
+        """Every question has been submitted or skipped."""
+        return all(_passed(item) for item in self.items)
 
     @property
     def is_finished(self) -> bool:
-        """Every answer is submitted, graded and rated."""
-        return all(item.status is ItemStatus.RATED for item in self.items)
+        """Every answer is rated, skipped or retried."""
+        return all(item.status.closed for item in self.items)
+
+    def index_of(self, item: SessionItem) -> int:
+        """Where ``item`` (this very object) stands in the session.
+
+        Two items can be equal (the same question, both untouched), so this compares identity.
+        """
+        return next(i for i, other in enumerate(self.items) if other is item)
 
     def deadline(self, index: int) -> datetime | None:
         """When item ``index``'s time runs out; ``None`` without a time limit or before start."""
@@ -293,7 +374,7 @@ class PracticeSession:
         """
         item = self._answering()
         now = require_utc(now, "now")
-        deadline = self.deadline(self.items.index(item))
+        deadline = self.deadline(self.index_of(item))
         item.answer = answer
         item.source = source
         item.submitted_at = now
@@ -321,6 +402,47 @@ class PracticeSession:
         item.attempt_id = item.attempt_id or new_id()
         return item
 
+    def skip(self, now: datetime) -> SessionItem:
+        """Pass over the current question without answering it: no attempt, no score (a skip
+        is not a zero) and no review; the summary shows it as skipped.
+
+        Raises:
+            SessionStateError: every question is already answered or skipped.
+        """
+        item = self.current
+        if item is None:
+            raise SessionStateError("every question of this session has been answered")
+        item.skipped_at = require_utc(now, "now")
+        item.answer = ""
+        return item
+
+    def retry(self, index: int) -> SessionItem:
+        """Answer question ``index`` again at once: a new item right after it, graded afresh.
+
+        The first answer stays (an attempt with its grade) but is not rated: the rating of the
+        last try is the one that reaches FSRS.
+
+        Returns:
+            The new item.
+
+        Raises:
+            SessionStateError: the feedback is not shown yet, the answer is rated or already
+                retried, interview mode (feedback only at the end), or the session is full.
+        """
+        item = self._item(index)
+        if self.config.mode is not SessionMode.DRILL:
+            raise SessionStateError("answers are retried in drill mode, after their feedback")
+        if item.status is not ItemStatus.GRADED or not self.feedback_ready(index):
+            raise SessionStateError("an answer is retried after its feedback, before its rating")
+        if any(later.started_at is not None for later in self.items[index + 1 :]):
+            raise SessionStateError("a later question has been started: retry it from its page")
+        if len(self.items) >= MAX_QUESTIONS:
+            raise SessionStateError(f"a session holds at most {MAX_QUESTIONS} questions")
+        item.retried = True
+        again = SessionItem(question=item.question, category=item.category)
+        self.items.insert(index + 1, again)
+        return again
+
     def attach_grade(self, index: int, grade: dict[str, Any]) -> SessionItem:
         """Attach the grader's result (``GradeResult.to_dict()``) to a submitted item.
 
@@ -342,14 +464,33 @@ class PracticeSession:
             ValueError: not a rating.
         """
         item = self._item(index)
+        if self.config.cram:
+            raise SessionStateError("a cram session rates nothing: it leaves the schedule alone")
         if item.rating is not None:
             raise SessionStateError("this answer has already been rated")
+        if item.retried:
+            raise SessionStateError("this answer was retried: rate the last try")
         if not self.feedback_ready(index):
             raise SessionStateError(
                 "rate an answer after its feedback: in interview mode, at the end"
             )
         item.rating = Rating.parse(rating)
         item.rated_at = require_utc(now, "now")
+        return item
+
+    def close_cram(self, index: int, now: datetime) -> SessionItem:
+        """Move on from a crammed answer's feedback (a cram session's "rating", which logs
+        nothing for FSRS).
+
+        Raises:
+            SessionStateError: not a cram session, or the feedback is not shown yet.
+        """
+        item = self._item(index)
+        if not self.config.cram:
+            raise SessionStateError("rate this answer: only a cram session moves on without")
+        if item.status is not ItemStatus.GRADED or not self.feedback_ready(index):
+            raise SessionStateError("move on from an answer after its feedback")
+        item.crammed_at = require_utc(now, "now")
         return item
 
     def _item(self, index: int) -> SessionItem:
@@ -398,11 +539,16 @@ class PracticeSession:
         )
 
 
+def _passed(item: SessionItem) -> bool:
+    return item.submitted_at is not None or item.skipped_at is not None
+
+
 __all__ = [
     "ItemStatus",
     "PracticeSession",
     "SessionConfig",
     "SessionItem",
     "SessionMode",
+    "SessionOrder",
     "SessionStateError",
 ]

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from ..errors import ConflictError, NotFoundError
 from .attempts import Attempt, QuestionRef
+from .plan import InterviewPlan
 from .scheduling import CardState, ReviewLogEntry
 from .sessions import PracticeSession
 
@@ -45,7 +46,8 @@ class PracticeStore(Protocol):
         """Every scheduling state of the user."""
 
     def first_seen(self, user_id: str) -> dict[QuestionRef, datetime]:
-        """When the user first submitted an answer to each question they have answered."""
+        """When the user first submitted an answer to each question they have answered,
+        outside cram sessions."""
 
     def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:
         """The user's attempts (at one question, if given), oldest submission first."""
@@ -64,6 +66,12 @@ class PracticeStore(Protocol):
     def unfinished_sessions(self, user_id: str) -> list[PracticeSession]:
         """Sessions not finished yet, most recently created first, to offer to resume."""
 
+    def interview_plan(self, user_id: str) -> InterviewPlan | None:
+        """The user's interview date and scope, if they set one."""
+
+    def save_interview_plan(self, user_id: str, plan: InterviewPlan | None) -> None:
+        """Set (or, with ``None``, clear) the user's interview date."""
+
 
 @dataclass
 class InMemoryPracticeStore:
@@ -73,6 +81,16 @@ class InMemoryPracticeStore:
     _states: dict[tuple[str, QuestionRef], CardState] = field(default_factory=dict)
     _reviews: list[tuple[str, ReviewLogEntry]] = field(default_factory=list)
     _sessions: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    _plans: dict[str, InterviewPlan] = field(default_factory=dict)
+
+    def interview_plan(self, user_id: str) -> InterviewPlan | None:
+        return self._plans.get(user_id)
+
+    def save_interview_plan(self, user_id: str, plan: InterviewPlan | None) -> None:
+        if plan is None:
+            self._plans.pop(user_id, None)
+        else:
+            self._plans[user_id] = plan
 
     def save_attempt_before_grading(self, attempt: Attempt) -> None:
         if attempt.id in self._attempts:
@@ -100,7 +118,8 @@ class InMemoryPracticeStore:
     def first_seen(self, user_id: str) -> dict[QuestionRef, datetime]:
         seen: dict[QuestionRef, datetime] = {}
         for attempt in self.attempts(user_id):
-            seen.setdefault(attempt.question, attempt.submitted_at)
+            if not attempt.cram:
+                seen.setdefault(attempt.question, attempt.submitted_at)
         return seen
 
     def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:

@@ -25,10 +25,16 @@ class SummaryItem:
     rating: Rating | None
     suggested: Rating | None
     weakest_key_points: tuple[str, ...]
+    skipped: bool = False
+    """Passed over without an answer: no score (a skip is not a zero)."""
+    retried: bool = False
+    """Answered again at once in the next row; its score is left out of the mean."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question.key,
+            "skipped": self.skipped,
+            "retried": self.retried,
             "category": self.category,
             "score": self.score,
             "label": self.label,
@@ -80,9 +86,12 @@ def summarise(items: Sequence[SessionItem], weakest: int = 3) -> SessionSummary:
                 rating=item.rating,
                 suggested=item.suggested,
                 weakest_key_points=tuple(point.text for point in feedback.weakest(weakest)),
+                skipped=item.skipped_at is not None,
+                retried=item.retried,
             )
         )
-    scores = [row.score for row in rows if row.score is not None]
+    # A skip has no score, and a retried answer gave way to its retry: neither counts.
+    scores = [row.score for row in rows if row.score is not None and not row.retried]
     ranked = sorted(pooled, key=lambda text: -pooled[text])
     return SessionSummary(
         items=tuple(rows),

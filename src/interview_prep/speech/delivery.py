@@ -232,7 +232,8 @@ class DeliveryReport:
         if self.fillers_per_minute.verdict == "high":
             said = sorted({mark.phrase for mark in self.fillers})
             tips.append(
-                f"{len(self.fillers)} filler words ({', '.join(said)}): pause silently instead."
+                f"{len(self.fillers)} filler word{'' if len(self.fillers) == 1 else 's'} "
+                f"({', '.join(said)}): pause silently instead."
             )
         if self.pauses:
             longest = max(pause.seconds for pause in self.pauses)

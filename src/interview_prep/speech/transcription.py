@@ -134,14 +134,16 @@ def tighten(words: list[TimedWord], recording: Recording) -> list[TimedWord]:
     return tightened
 
 
-_TRANSCRIBERS: dict[tuple[str, Path], Transcriber] = {}
+_TRANSCRIBERS: dict[tuple[str, Path | None], Transcriber] = {}
 _REGISTRY_LOCK = threading.Lock()
 
 
 def get_transcriber(name: str, cache_dir: Path) -> Transcriber:
     """The shared transcriber for model ``name`` (not loaded until it transcribes)."""
     with _REGISTRY_LOCK:
-        key = (name, cache_dir)
+        # tiny.en is read from its package wherever the data folder is: one load per process,
+        # however many apps (tests) ask for it. Only an assembled model lives under cache_dir.
+        key = (name, cache_dir if name == "base" else None)
         if key not in _TRANSCRIBERS:
             model_dir_check = MODELS.get(name)
             if model_dir_check is None:

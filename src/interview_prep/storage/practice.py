@@ -29,12 +29,14 @@ from ..errors import (
     StaleWriteError,
 )
 from ..practice.attempts import AnswerSource, Attempt, QuestionRef
+from ..practice.plan import InterviewPlan
 from ..practice.scheduling import CardPhase, CardState, Rating, ReviewLogEntry
 from ..practice.sessions import PracticeSession
 from .database import Database
 from .schema import (
     AttemptRow,
     CardStateRow,
+    InterviewPlanRow,
     PracticeSessionRow,
     QuestionRow,
     ReviewLogRow,
@@ -74,7 +76,7 @@ class DatabasePracticeStore:
 
         Raises:
             ConflictError: an attempt with this id exists (for any user).
-            StaleWriteError: the session already has an attempt at this question (the same
+            StaleWriteError: the session already has an attempt at this item (the same
                 answer sent twice at once, perhaps to two processes).
             NotFoundError: the attempt's question is not stored.
             InvalidInputError: the answer cannot be stored (PostgreSQL refuses NUL characters).
@@ -88,7 +90,10 @@ class DatabasePracticeStore:
             # Another process saved this id between our check and our insert, or the question
             # is missing: ask again in a fresh transaction which of the two it was.
             raise self._explain(
-                error, attempt.question, attempt_id=attempt.id, session_id=attempt.session_id
+                error,
+                attempt.question,
+                attempt_id=attempt.id,
+                session_item=(attempt.session_id, attempt.session_item),
             ) from error
         except DataError as error:
             raise InvalidInputError(f"the answer cannot be stored: {error.orig}") from error
@@ -121,11 +126,12 @@ class DatabasePracticeStore:
             return [_attempt(row) for row in session.scalars(statement)]
 
     def first_seen(self, user_id: str) -> dict[QuestionRef, datetime]:
-        """When the user first submitted an answer to each question they have answered."""
+        """When the user first submitted an answer to each question they have answered, outside
+        cram sessions (cramming leaves the schedule, new questions included, alone)."""
         first = func.min(AttemptRow.submitted_at)
         statement = (
             select(AttemptRow.bank_id, AttemptRow.question_id, first)
-            .where(AttemptRow.user_id == user_id)
+            .where(AttemptRow.user_id == user_id, AttemptRow.cram.is_(False))
             .group_by(AttemptRow.bank_id, AttemptRow.question_id)
         )
         with self.db.session() as session:
@@ -260,6 +266,39 @@ class DatabasePracticeStore:
         with self.db.session() as session:
             return [PracticeSession.from_dict(data) for data in session.scalars(statement)]
 
+    # The interview date
+
+    def interview_plan(self, user_id: str) -> InterviewPlan | None:
+        """The user's interview date and scope, if they set one."""
+        with self.db.session() as session:
+            row = session.get(InterviewPlanRow, user_id)
+            if row is None:
+                return None
+            return InterviewPlan.from_dict({**row.scope, "interview_on": row.interview_on})
+
+    def save_interview_plan(self, user_id: str, plan: InterviewPlan | None) -> None:
+        """Set (an upsert, so two tabs setting it at once both succeed) or clear the plan."""
+        with self.db.session(write=True) as session:
+            if plan is None:
+                session.execute(delete(InterviewPlanRow).where(InterviewPlanRow.user_id == user_id))
+                return
+            insert = _upsert_insert(self.db.dialect)
+            statement = insert(InterviewPlanRow).values(
+                user_id=user_id,
+                interview_on=plan.interview_on,
+                scope={"bank": plan.bank, "categories": list(plan.categories)},
+                set_at=utcnow(),
+            )
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["user_id"],
+                    set_={
+                        name: statement.excluded[name]
+                        for name in ("interview_on", "scope", "set_at")
+                    },
+                )
+            )
+
     # Errors
 
     def _explain(
@@ -268,7 +307,7 @@ class DatabasePracticeStore:
         question: QuestionRef,
         *,
         attempt_id: str | None = None,
-        session_id: str | None = None,
+        session_item: tuple[str | None, int | None] = (None, None),
         review_id: str | None = None,
         reviewed_attempt: str | None = None,
     ) -> InterviewPrepError | IntegrityError:
@@ -276,9 +315,10 @@ class DatabasePracticeStore:
         with self.db.session() as session:
             if attempt_id is not None and session.get(AttemptRow, attempt_id) is not None:
                 return _attempt_taken(attempt_id)
+            session_id, place = session_item
             if session_id is not None and session.scalar(
                 select(AttemptRow.id).where(
-                    AttemptRow.session_id == session_id, *_is_question(AttemptRow, question)
+                    AttemptRow.session_id == session_id, AttemptRow.session_item == place
                 )
             ):
                 return StaleWriteError(f"question {question.key} of this session is answered")
@@ -299,13 +339,17 @@ class DatabasePracticeStore:
 
 
 def session_progress(session: PracticeSession) -> int:
-    """How many steps the session has taken: each item started, submitted, graded and rated
-    counts one. Every change but a draft adds to it, so it orders copies of one session."""
-    return sum(
+    """How many steps the session has taken: each item added, started, submitted, graded,
+    rated, skipped or retried counts one. Every change but a draft adds to it, so it orders
+    copies of one session."""
+    return len(session.items) + sum(
         (item.started_at is not None)
         + (item.submitted_at is not None)
         + (item.grade is not None)
         + (item.rating is not None)
+        + (item.skipped_at is not None)
+        + item.retried
+        + (item.crammed_at is not None)
         for item in session.items
     )
 
@@ -369,6 +413,8 @@ def _attempt_row(attempt: Attempt) -> AttemptRow:
         submitted_at=attempt.submitted_at,
         timed_out=attempt.timed_out,
         session_id=attempt.session_id,
+        session_item=attempt.session_item,
+        cram=attempt.cram,
         grade=dict(attempt.grade) if attempt.grade is not None else None,
     )
 
@@ -386,6 +432,8 @@ def _attempt(row: AttemptRow) -> Attempt:
         timed_out=row.timed_out,
         session_id=row.session_id,
         grade=row.grade,
+        session_item=row.session_item,
+        cram=row.cram,
     )
 
 

@@ -13,23 +13,27 @@ review logs) reference ``(bank_id, question_id)`` instead, so they survive any b
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -227,9 +231,9 @@ class AttemptRow(Base):
         *_question_key(),
         Index(None, "user_id", "submitted_at"),
         Index(None, "user_id", "bank_id", "question_id"),
-        # One attempt per question of a session, whichever process saves it (migration 0007).
-        # Attempts outside a session have no session id, and NULLs never collide.
-        Index(None, "session_id", "bank_id", "question_id", unique=True),
+        # One attempt per item of a session, whichever process saves it (migrations 0007 and
+        # 0008). Attempts outside a session have no session id, and NULLs never collide.
+        Index(None, "session_id", "session_item", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
@@ -244,8 +248,53 @@ class AttemptRow(Base):
     submitted_at: Mapped[datetime]
     timed_out: Mapped[bool] = mapped_column(default=False)
     session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    session_item: Mapped[int | None] = mapped_column(Integer)
+    """The attempt's place in its session (a question may be answered twice in one)."""
+    cram: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Practised in a cram session: graded and kept, never reviewed by FSRS."""
     grade: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     """The grader's result (``GradeResult.to_dict()``); SQL NULL until graded."""
+
+
+class RecordingRow(Base):
+    """A spoken answer's recording, stored before it is transcribed (migration 0009).
+
+    ``audio`` is NULL once deleted (by the candidate, or at once when ``keep_audio`` is off);
+    the transcript and the delivery metrics stay, for the progress page's trends.
+    """
+
+    __tablename__ = "recordings"
+    __table_args__ = (
+        *_question_key(),
+        Index(None, "user_id", "created_at"),
+        CheckConstraint(
+            "status IN ('queued', 'transcribing', 'transcribed', 'failed')", name="status"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    user_id: Mapped[str] = mapped_column(_user_key())
+    bank_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    session_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    item_index: Mapped[int | None] = mapped_column(Integer)
+    attempt_id: Mapped[str | None] = mapped_column(
+        ForeignKey("attempts.id", ondelete="SET NULL"), index=True
+    )
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    # Deferred: status polls and lists must not read megabytes of audio they do not show.
+    audio: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    duration: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text)
+    transcript: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    delivery: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    grade: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    """The grade of an answer graded outside a session (a question's page)."""
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class CardStateRow(Base):
@@ -309,6 +358,17 @@ class PracticeSessionRow(Base):
     progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """How far the session has come (steps started, submitted, graded, rated); it only grows,
     so a write carrying less progress than the stored row is a stale copy and is refused."""
+
+
+class InterviewPlanRow(Base):
+    """A user's interview date and the questions it covers (``InterviewPlan.to_dict()``)."""
+
+    __tablename__ = "interview_plans"
+
+    user_id: Mapped[str] = mapped_column(_user_key(), primary_key=True)
+    interview_on: Mapped[date] = mapped_column(Date)
+    scope: Mapped[dict[str, Any]]
+    set_at: Mapped[datetime]
 
 
 # Accounts (read and written by :mod:`.accounts`). Secrets are never stored: sessions and API

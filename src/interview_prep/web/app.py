@@ -19,10 +19,12 @@ from ..accounts.permissions import Action
 from ..errors import ConfigurationError
 from ..practice.clock import Clock, utc_now
 from ..settings import Config, load_config
+from ..speech.background import TranscriptionQueue
 from ..storage.accounts import DatabaseAccountStore
 from ..storage.cohorts import DatabaseCohortStore
 from ..storage.database import Database, open_database
 from ..storage.practice import DatabasePracticeStore
+from ..storage.recordings import DatabaseRecordingStore
 from .account import routes as account
 from .admin import routes as admin
 from .api import routes as api
@@ -34,6 +36,7 @@ from .errors import install_error_handlers
 from .inputs import InputPolicyMiddleware
 from .practice import routes as practice
 from .progress import routes as progress
+from .recordings import routes as recordings
 from .request_guard import HostPolicy, RequestGuardMiddleware
 from .study import routes as study
 from .templating import STATIC_DIR
@@ -112,10 +115,12 @@ def create_app(
             config.data_path.mkdir(parents=True, exist_ok=True)
         database = open_database(config.resolved_database_url)
     db = database
+    transcriptions = TranscriptionQueue()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        transcriptions.shutdown()
         if owned:
             db.close()
 
@@ -136,6 +141,8 @@ def create_app(
     app.state.practice = DatabasePracticeStore(db)
     app.state.accounts = DatabaseAccountStore(db)
     app.state.cohorts = DatabaseCohortStore(db)
+    app.state.recordings = DatabaseRecordingStore(db)
+    app.state.transcriptions = transcriptions
     app.state.clock = clock
     if config.team and app.state.accounts.active_login_count() == 0:
         if owned:
@@ -161,6 +168,7 @@ def create_app(
     app.include_router(study.router)
     app.include_router(practice.router)
     app.include_router(progress.router)
+    app.include_router(recordings.router)
     app.include_router(account.router)
     app.include_router(cohorts.router)
     app.include_router(admin.router)

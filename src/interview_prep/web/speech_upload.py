@@ -6,6 +6,7 @@ received, so a 20-minute file is refused without being stored or decoded.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
@@ -28,8 +29,17 @@ def _check_declared_size(request: Request, config: Config) -> None:
         check_size(max(0, int(declared) - _FORM_OVERHEAD), config)
 
 
-async def read_audio_form(request: Request, config: Config) -> tuple[dict[str, str], bytes]:
-    """The text fields and the ``audio`` file's bytes of a multipart form.
+@dataclass(frozen=True)
+class AudioUpload:
+    """A multipart form's text fields, and its ``audio`` file's bytes and declared type."""
+
+    fields: dict[str, str]
+    data: bytes
+    content_type: str
+
+
+async def read_audio_upload(request: Request, config: Config) -> AudioUpload:
+    """Read a multipart form with an ``audio`` file, within the size limit.
 
     Raises:
         AudioTooLongError: the body or the file is over ``max_audio_mb``.
@@ -46,9 +56,17 @@ async def read_audio_form(request: Request, config: Config) -> tuple[dict[str, s
         data = await upload.read()
         check_size(len(data), config)
         fields = {key: value for key, value in form.items() if isinstance(value, str)}
+        content_type = upload.content_type or "application/octet-stream"
     finally:
         await form.close()
-    return fields, data
+    return AudioUpload(fields, data, content_type)
+
+
+async def read_audio_form(request: Request, config: Config) -> tuple[dict[str, str], bytes]:
+    """The text fields and the ``audio`` file's bytes of a multipart form (see
+    :func:`read_audio_upload`)."""
+    upload = await read_audio_upload(request, config)
+    return upload.fields, upload.data
 
 
 async def grade_uploaded_audio(request: Request, config: Config) -> dict[str, Any]:

@@ -49,6 +49,11 @@ def question_url(bank_id: str, question_id: str) -> str:
     return f"/questions/{quote(bank_id)}/{quote(question_id)}"
 
 
+def practise_url(bank_id: str, question_id: str) -> str:
+    """Where "Practise this" leads: a one-question drill, or the question added to a session."""
+    return f"/practice/questions/{quote(bank_id)}/{quote(question_id)}"
+
+
 def question_anchor(question_id: str) -> str:
     return f"q-{question_id}"
 
@@ -134,6 +139,47 @@ def csrf_field(context: Mapping[str, Any]) -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
 
 
+def spoken_answer(request: Request, attempt_id: str | None) -> dict[str, Any] | None:
+    """The transcript and delivery of the recording an attempt was made from, for the practice
+    feedback page's include (``recordings/_spoken_feedback.html``); ``None`` for a typed one.
+
+    A template global rather than a key of the feedback view, so that spoken answers add one
+    include line to the practice templates and nothing to their views.
+    """
+    from .auth import actor_of
+    from .recordings.views import delivery_panel
+
+    if attempt_id is None:
+        return None
+    store = request.app.state.recordings
+    return delivery_panel(store.of_attempt(actor_of(request).user_id, attempt_id))
+
+
+def delivery_trends(request: Request) -> dict[str, Any]:
+    """The visitor's delivery trends (pace, fillers a minute), for the progress page's include
+    (``recordings/_delivery_trends.html``); a template global for the reason given above."""
+    from ..speech.trends import delivery_points, fillers_chart, pace_chart
+    from .auth import actor_of
+    from .localtime import local_datetime, visitor_zone
+
+    points = delivery_points(request.app.state.recordings.deliveries(actor_of(request).user_id))
+    zone = visitor_zone(request)
+    return {
+        "points": points,
+        "pace_chart": Markup(pace_chart(points)),
+        "fillers_chart": Markup(fillers_chart(points)),
+        "rows": [
+            {
+                "when": local_datetime(point.when, zone),
+                "pace": point.pace,
+                "fillers": point.fillers_per_minute,
+                "pauses": point.long_pauses,
+            }
+            for point in reversed(points)
+        ],
+    }
+
+
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     word = singular if count == 1 else (plural or singular + "s")
     return f"{count} {word}"
@@ -154,9 +200,12 @@ def environment() -> Environment:
         htmx_file=HTMX_FILE,
         bank_url=bank_url,
         question_url=question_url,
+        practise_url=practise_url,
         question_anchor=question_anchor,
         category_anchor=category_anchor,
         csrf_field=csrf_field,
+        spoken_answer=spoken_answer,
+        delivery_trends=delivery_trends,
     )
     env.filters.update(
         answer_html=answer_html,

@@ -66,3 +66,25 @@ def test_pairs_are_the_same_for_the_same_seed():
 
     first = bank_pairs([FakeBank()], seed=3)  # type: ignore[list-item]
     assert first == bank_pairs([FakeBank()], seed=3)  # type: ignore[list-item]
+
+
+def test_a_wrong_claim_is_taught_that_its_right_point_is_not_it():
+    pairs = list(question_pairs(QUESTION, [], random.Random(0)))
+    by = {(p.item, p.span): p.verdict for p in pairs}
+    # The right point a misconception gets wrong, in its text and its examples, contradicts it.
+    assert by[("L2 gives sparse weights", "Squared penalties make weights small.")] is (
+        Verdict.CONTRADICTS
+    )
+    assert by[("L2 gives sparse weights", "L2 shrinks weights smoothly")] is Verdict.CONTRADICTS
+    # Examples of the question's other points are on topic but neither.
+    example = QUESTION.key_points[0].examples[0]
+    assert by[("L2 gives sparse weights", example)] is Verdict.NEITHER
+    assert {"claim-point", "claim-other-point"} <= {p.source for p in pairs}
+
+
+def test_no_pair_is_taught_two_verdicts():
+    pairs = list(question_pairs(QUESTION, ["Batch norm normalises activations."], random.Random(0)))
+    verdicts: dict[tuple[str, str], set[Verdict]] = {}
+    for pair in pairs:
+        verdicts.setdefault((pair.item, pair.span), set()).add(pair.verdict)
+    assert all(len(found) == 1 for found in verdicts.values()), verdicts

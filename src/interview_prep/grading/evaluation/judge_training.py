@@ -176,15 +176,35 @@ def question_pairs(question: Question, others: list[str], rng: random.Random) ->
         for saying in _limit(sayings, 3, rng):
             for edited in opposites(saying, question, rng)[:2]:
                 yield Pair(qid, point.text, edited, Verdict.CONTRADICTS, "edit")
-    claims = [(item.claim, item.correction, item.examples) for item in question.misconceptions]
-    claims += [(e.wrong_claim, e.correction, e.examples) for e in question.errata]
-    point_texts = [text for point in points for text in (point.text, *point.near_misses)]
-    for claim, correction, examples in claims:
+    claims = [
+        (item.claim, item.correction, item.examples, item.key_point)
+        for item in question.misconceptions
+    ]
+    claims += [(e.wrong_claim, e.correction, e.examples, e.key_point) for e in question.errata]
+    for claim, correction, examples, key_point in claims:
         for example in examples:
             yield Pair(qid, claim, example, Verdict.COVERS, "claim-example")
         for left, right in itertools.pairwise(examples):
             yield Pair(qid, left, right, Verdict.COVERS, "claim-example-pair")
         yield Pair(qid, claim, correction, Verdict.CONTRADICTS, "correction")
+        # The hardest negatives of a wrong claim: the right point it is about, said in every
+        # authored way (the mirror of the point's "wrong-claim" pairs above). Without them a
+        # correct answer in plain words reads as the misconception, because it shares the topic.
+        if key_point is not None and 0 <= key_point < len(points):
+            owner = points[key_point]
+            for text in _limit([owner.text, *owner.examples], 6, rng):
+                if text != correction:
+                    yield Pair(qid, claim, text, Verdict.CONTRADICTS, "claim-point")
+        other_sayings = [
+            text for j, point in enumerate(points) if j != key_point for text in point.examples
+        ]
+        for text in _limit(other_sayings, 4, rng):
+            yield Pair(qid, claim, text, Verdict.NEITHER, "claim-other-point")
+        point_texts = [
+            text
+            for j, point in enumerate(points)
+            for text in ((point.text,) if j != key_point else ()) + tuple(point.near_misses)
+        ]
         for text in _limit(point_texts, 3, rng):
             if text != correction:
                 yield Pair(qid, claim, text, Verdict.NEITHER, "claim-other")

@@ -27,6 +27,11 @@ from .rubric import Rubric
 
 ItemKind = Literal["point", "claim", "erratum"]
 MAX_SPANS = 48
+TOPIC_MIN = 0.5
+"""The cosine a span must reach with a wrong claim (or one of its rewordings) before the judge's
+word on it counts. The judge reads how two texts relate, and out of its training data it can be
+sure of a claim in a sentence about something else; a claim is only said by a span on its topic.
+Set before measurement: unrelated sentences of one field sit near 0.2-0.4 under MiniLM."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,10 @@ class Judgement:
     """(misconceptions, spans): best P(covers) of the claim or one of its rewordings."""
     erratum_states: FloatArray
     """(errata, spans): the same for the model answer's own errors."""
+    claim_similarity: FloatArray
+    """(misconceptions, spans): best cosine of the span to the claim or one of its rewordings."""
+    erratum_similarity: FloatArray
+    """(errata, spans): the same for the errata."""
 
 
 def rubric_items(rubric: Rubric) -> list[tuple[str, ItemKind, int, bool]]:
@@ -147,6 +156,13 @@ def judge_answer(
     points = len(rubric.key_points)
     claims = 0 if rubric.reference_only else len(rubric.question.misconceptions)
     errata = 0 if rubric.reference_only else len(rubric.question.errata)
+    similarity = np.zeros_like(covers)
+    if claims or errata:
+        rows = rubric_items(rubric)
+        wanted = [i for i, (_, kind, _, _) in enumerate(rows) if kind != "point"]
+        item_vectors = embedder.embed([rows[i][0] for i in wanted])
+        span_vectors = embedder.embed([span.text for span in spans])
+        similarity[wanted] = item_vectors @ span_vectors.T
     return Judgement(
         tuple(spans),
         tuple(sentence_of),
@@ -154,11 +170,35 @@ def judge_answer(
         _group_max(contradicts, items, "point", points, primary_only=True),
         _group_max(covers, items, "claim", claims),
         _group_max(covers, items, "erratum", errata),
+        _group_max(similarity, items, "claim", claims),
+        _group_max(similarity, items, "erratum", errata),
     )
 
 
 def _evidence(span: Span, probability: float) -> Evidence:
     return Evidence(span.text, span.start, span.end, probability)
+
+
+def _stated_span(
+    judgement: Judgement, row: FloatArray, key_point: int | None, threshold: float
+) -> int | None:
+    """The span that says a wrong claim, if one does: the claim must beat the right idea.
+
+    A wrong claim and the key point it gets wrong are about the same thing, so a correct sentence
+    can look like either. A span is taken to state the claim only when the judge hears the claim
+    there more clearly than it hears the point the claim is about (any point, when the claim names
+    none): being accused of an error costs a candidate more than a missed flag.
+    """
+    points = judgement.point_covers
+    rival = (
+        points[key_point]
+        if key_point is not None and 0 <= key_point < points.shape[0]
+        else (points.max(axis=0) if points.shape[0] else np.zeros_like(row))
+    )
+    eligible = (row >= threshold) & (row > rival)
+    if not eligible.any():
+        return None
+    return int(np.argmax(np.where(eligible, row, -1.0)))
 
 
 def judged_misconceptions(
@@ -195,17 +235,22 @@ def judged_misconceptions(
         )
 
     for number, item in enumerate(rubric.question.misconceptions):
-        row = judgement.claim_states[number]
-        best = int(np.argmax(row))
-        if row[best] >= states:
+        row = np.where(
+            judgement.claim_similarity[number] >= TOPIC_MIN, judgement.claim_states[number], 0.0
+        )
+        best = _stated_span(judgement, row, item.key_point, states)
+        if best is not None:
+            p = float(judgement.claim_states[number, best])
             add(MisconceptionKind.STATED, item.claim, item.correction, item.key_point, best,
-                float(row[best]), f"the judge hears this claim (p={row[best]:.2f})")  # fmt: skip
+                p, f"the judge hears this claim (p={p:.2f})")  # fmt: skip
     for number, erratum in enumerate(rubric.question.errata):
-        row = judgement.erratum_states[number]
-        best = int(np.argmax(row))
-        if row[best] >= states:
+        row = np.where(
+            judgement.erratum_similarity[number] >= TOPIC_MIN, judgement.erratum_states[number], 0.0
+        )
+        best = _stated_span(judgement, row, erratum.key_point, states)
+        if best is not None:
             add(MisconceptionKind.ERRATUM, erratum.wrong_claim, erratum.correction,
-                erratum.key_point, best, float(row[best]),
+                erratum.key_point, best, float(judgement.erratum_states[number, best]),
                 "the model answer makes this error too; it is listed in its errata")  # fmt: skip
     for index, point in enumerate(rubric.key_points):
         row = judgement.point_contradicts[index]

@@ -62,7 +62,8 @@ def report_of(request: Request, cohort: Cohort) -> CohortReport:
             title += f" · {assignment.category}"
         scopes.append(AssignmentScope(assignment.id, title, assignment.due_at, questions))
     now: datetime = state.clock()
-    return build_report(members, attempts, now, scopes)
+    states = {member.user_id: state.practice.card_states(member.user_id) for member in members}
+    return build_report(members, attempts, now, scopes, states)
 
 
 def dashboard_context(request: Request, cohort: Cohort, **extra: Any) -> dict[str, Any]:

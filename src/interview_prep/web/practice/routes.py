@@ -15,14 +15,22 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ...accounts.permissions import Action
-from ...errors import InvalidInputError
+from ...errors import InterviewPrepError, InvalidInputError
+from ...practice.sessions import SessionStateError
 from ..auth import requires
 from ..templating import render
 from . import sessions, setup
 from .context import PracticeContext
 from .sessions import StepKind, session_url
 from .setup import SetupForm
-from .views import feedback_view, question_view, setup_view, summary_view
+from .views import (
+    feedback_view,
+    practise_view,
+    question_view,
+    replay_view,
+    setup_view,
+    summary_view,
+)
 
 
 def same_origin(request: Request) -> None:
@@ -71,10 +79,27 @@ def create_session(
     count: Annotated[str, Form()] = str(setup.DEFAULT_COUNT),
     time_limit: Annotated[str, Form()] = "",
     mode: Annotated[str, Form()] = "drill",
+    tag: Annotated[list[str] | None, Form()] = None,
+    questions: Annotated[str, Form()] = "",
+    search: Annotated[str, Form()] = "",
+    order: Annotated[str, Form()] = "schedule",
+    cram: Annotated[str, Form()] = "",
 ) -> Response:
     """Start a session and go to its first question; a form that cannot be used shows again."""
     ctx = PracticeContext.of(request)
-    form = SetupForm(bank, tuple(category or ()), difficulty, count, time_limit, mode)
+    form = SetupForm(
+        bank,
+        tuple(category or ()),
+        difficulty,
+        count,
+        time_limit,
+        mode,
+        tuple(tag or ()),
+        questions,
+        search,
+        order,
+        cram,
+    )
     try:
         session = setup.create_session(ctx, form)
     except InvalidInputError as error:
@@ -83,6 +108,70 @@ def create_session(
             request, "practice/setup.html", context, status_code=error.status, headers=NO_STORE
         )
     return _redirect(session_url(session))
+
+
+@router.get("/practice/questions/{question_id:path}", response_class=HTMLResponse)
+def practise_page(request: Request, question_id: str) -> Response:
+    """ "Practise this": start a one-question drill, or add the question to the current session."""
+    ctx = PracticeContext.of(request)
+    record = setup.practised_question(ctx, question_id)
+    return render(request, "practice/practise.html", practise_view(ctx, record), headers=NO_STORE)
+
+
+@router.post("/practice/plan")
+def set_plan(
+    request: Request,
+    interview_on: Annotated[str, Form()] = "",
+    bank: Annotated[str, Form()] = "",
+) -> Response:
+    """Set (or, empty, clear) the interview date that the daily queue plans towards."""
+    ctx = PracticeContext.of(request)
+    try:
+        setup.set_plan(ctx, interview_on, bank)
+    except InvalidInputError as error:
+        context = setup_view(ctx, plan_error=error.message, plan_typed=interview_on)
+        return render(
+            request, "practice/setup.html", context, status_code=error.status, headers=NO_STORE
+        )
+    return _redirect("/practice#plan-title")
+
+
+@router.post("/practice/drills")
+def start_drill(
+    request: Request,
+    question: Annotated[str, Form()] = "",
+    time_limit: Annotated[str, Form()] = "",
+) -> Response:
+    """Start a one-question drill and go to it."""
+    ctx = PracticeContext.of(request)
+    try:
+        session = setup.drill_one(ctx, question, time_limit)
+    except InvalidInputError as error:
+        return _practise_again(request, ctx, question, error)
+    return _redirect(session_url(session))
+
+
+@router.post("/practice/sessions/{session_id}/questions")
+def add_question(
+    request: Request, session_id: str, question: Annotated[str, Form()] = ""
+) -> Response:
+    """Add a question to the end of an unfinished session and carry on with the session."""
+    ctx = PracticeContext.of(request)
+    try:
+        session = setup.add_one(ctx, session_id, question)
+    except SessionStateError as error:
+        return _practise_again(request, ctx, question, error)
+    return _redirect(session_url(session))
+
+
+def _practise_again(
+    request: Request, ctx: PracticeContext, key: str, error: InterviewPrepError
+) -> Response:
+    record = setup.practised_question(ctx, key)
+    context = practise_view(ctx, record, error.message)
+    return render(
+        request, "practice/practise.html", context, status_code=error.status, headers=NO_STORE
+    )
 
 
 @router.get("/practice/sessions/{session_id}", response_class=HTMLResponse)
@@ -123,6 +212,28 @@ def save_draft(
     return JSONResponse({"saved": saved}, headers=NO_STORE)
 
 
+@router.post("/practice/sessions/{session_id}/skip")
+def skip_question(request: Request, session_id: str, index: Index) -> Response:
+    """Pass over the question without answering it: no score, no review; "skipped" in the
+    summary."""
+    sessions.skip(PracticeContext.of(request), session_id, index)
+    return _redirect(session_url(session_id))
+
+
+@router.post("/practice/sessions/{session_id}/retry")
+def retry_answer(request: Request, session_id: str, index: Index) -> Response:
+    """Answer the question again at once (drill mode, after its feedback), graded again."""
+    sessions.retry(PracticeContext.of(request), session_id, index)
+    return _redirect(session_url(session_id))
+
+
+@router.post("/practice/sessions/{session_id}/continue")
+def continue_cram(request: Request, session_id: str, index: Index) -> Response:
+    """Move on from an answer's feedback in a cram session: graded, and no review logged."""
+    sessions.close_cram(PracticeContext.of(request), session_id, index)
+    return _redirect(session_url(session_id))
+
+
 @router.post("/practice/sessions/{session_id}/rate")
 def rate_answer(
     request: Request, session_id: str, index: Index, rating: Annotated[str, Form()]
@@ -143,6 +254,17 @@ def feedback_page(request: Request, session_id: str, number: int) -> Response:
     record = ctx.record(session.items[index].question)
     context = feedback_view(ctx, session, index, record)
     return render(request, "practice/feedback.html", context, headers=NO_STORE)
+
+
+@router.get("/practice/sessions/{session_id}/replay", response_class=HTMLResponse)
+def replay_page(request: Request, session_id: str) -> Response:
+    """The session again: each answer as given, its grade and feedback, and what changed since
+    the previous attempt at the question."""
+    ctx = PracticeContext.of(request)
+    session = sessions.load_session(ctx, session_id)
+    records = sessions.session_questions(ctx, session)
+    context = replay_view(ctx, session, records)
+    return render(request, "practice/replay.html", context, headers=NO_STORE)
 
 
 @router.get("/practice/sessions/{session_id}/summary", response_class=HTMLResponse)

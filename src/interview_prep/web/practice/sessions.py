@@ -24,9 +24,12 @@ from ...practice.attempts import AnswerSource
 from ...practice.scheduling import Rating
 from ...practice.service import (
     Grader,
+    close_crammed,
     expire_overdue,
     grade_answer,
     rate_answer,
+    retry_answer,
+    skip_question,
     submit_answer,
 )
 from ...practice.sessions import ItemStatus, PracticeSession, SessionStateError
@@ -268,6 +271,68 @@ def rate(ctx: PracticeContext, session_id: str, index: int, rating: Rating) -> P
             rate_answer(ctx.store, session, index, rating, ctx.now(), settings=ctx.settings)
         except StaleWriteError:
             # Rated at the same moment by another process: its review is the one kept.
+            return load_session(ctx, session_id)
+    return session
+
+
+def skip(ctx: PracticeContext, session_id: str, index: int) -> PracticeSession:
+    """Pass over question ``index`` without answering it (no attempt, no score, no review).
+    Skipping a question no longer being answered (a second click) changes nothing.
+
+    Raises:
+        NotFoundError: no such session.
+        InvalidInputError: the session has no question ``index``.
+    """
+    with _lock(session_id):
+        session = load_session(ctx, session_id)
+        _check_index(session, index)
+        if session.current_index != index:
+            return session
+        try:
+            skip_question(ctx.store, session, ctx.now())
+        except StaleWriteError:
+            return load_session(ctx, session_id)  # answered or skipped meanwhile elsewhere
+    return session
+
+
+def retry(ctx: PracticeContext, session_id: str, index: int) -> PracticeSession:
+    """Answer question ``index`` again at once, in a new item right after it; the first answer
+    stays, graded and unrated. A second click (already retried) changes nothing.
+
+    Raises:
+        NotFoundError: no such session.
+        InvalidInputError: the session has no question ``index``.
+        SessionStateError: not possible now (interview mode, rated, or not graded yet).
+    """
+    with _lock(session_id):
+        session = load_session(ctx, session_id)
+        _check_index(session, index)
+        if session.items[index].retried:
+            return session
+        try:
+            retry_answer(ctx.store, session, index)
+        except StaleWriteError:
+            return load_session(ctx, session_id)
+    return session
+
+
+def close_cram(ctx: PracticeContext, session_id: str, index: int) -> PracticeSession:
+    """Move on from answer ``index``'s feedback in a cram session (no rating, no review). A
+    second click changes nothing.
+
+    Raises:
+        NotFoundError: no such session.
+        InvalidInputError: the session has no question ``index``.
+        SessionStateError: not a cram session, or the feedback is not shown yet.
+    """
+    with _lock(session_id):
+        session = load_session(ctx, session_id)
+        _check_index(session, index)
+        if session.items[index].crammed_at is not None:
+            return session
+        try:
+            close_crammed(ctx.store, session, index, ctx.now())
+        except StaleWriteError:
             return load_session(ctx, session_id)
     return session
 

@@ -24,15 +24,29 @@ from ...practice.feedback import (
     read_feedback,
 )
 from ...practice.queue import QueueReason
+from ...practice.replay import replay
 from ...practice.scheduling import Rating
 from ...practice.service import ref_of
-from ...practice.sessions import PracticeSession, SessionMode
+from ...practice.sessions import (
+    MAX_QUESTIONS,
+    ItemStatus,
+    PracticeSession,
+    SessionMode,
+    SessionOrder,
+)
 from ...practice.store import PracticeStore
 from ...storage.records import QuestionRecord
 from ..localtime import duration, local_datetime
 from .context import PracticeContext
 from .sessions import session_url
-from .setup import SetupForm, todays, unfinished
+from .setup import (
+    DEFAULT_TIME_LIMIT_S,
+    SetupForm,
+    current_session,
+    plan_of,
+    todays,
+    unfinished,
+)
 
 RATING_HINTS = {
     Rating.AGAIN: "Could not answer, or got it wrong",
@@ -43,13 +57,41 @@ RATING_HINTS = {
 QUEUE_LISTED = 12
 
 
+def plan_view(ctx: PracticeContext) -> dict[str, Any] | None:
+    """The interview date's countdown and what is left to cover, if the visitor set one."""
+    day = plan_of(ctx)
+    if day is None:
+        return None
+    by_key = ctx.questions.by_key
+    left = [by_key.get((ref.bank_id, ref.question_id)) for ref in day.left_to_cover]
+    return {
+        "day": day,
+        "date_text": f"{day.plan.interview_on:%a} {day.plan.interview_on.day} "
+        f"{day.plan.interview_on:%b %Y}",
+        "scope": next((b.title for b in ctx.banks if b.id == day.plan.bank), "every bank"),
+        "left": [record for record in left if record is not None][:PLAN_LISTED],
+        "more_left": max(0, len(day.left_to_cover) - PLAN_LISTED),
+    }
+
+
+PLAN_LISTED = 10
+
+
 def setup_view(
-    ctx: PracticeContext, form: SetupForm | None = None, error: str | None = None
+    ctx: PracticeContext,
+    form: SetupForm | None = None,
+    error: str | None = None,
+    *,
+    plan_error: str | None = None,
+    plan_typed: str = "",
 ) -> dict[str, Any]:
-    """The practice page: the set-up form, today's queue and the sessions to resume."""
+    """The practice page: the set-up form, today's queue, the sessions to resume, and the
+    interview date."""
     form = form or SetupForm()
     if form.mode not in {mode.value for mode in SessionMode}:
         form = replace(form, mode=SessionMode.DRILL.value)
+    if form.order not in {order.value for order in SessionOrder}:
+        form = replace(form, order=SessionOrder.SCHEDULE.value)
     queue = todays(ctx)
     by_key = ctx.questions.by_key
     listed = [
@@ -78,6 +120,15 @@ def setup_view(
         "banks": ctx.banks,
         "categories": categories,
         "difficulties": [level.value for level in Difficulty],
+        "tags": sorted({tag for bank in ctx.banks for tag in bank.tags}),
+        "orders": [
+            (SessionOrder.SCHEDULE.value, "Due first", "reviews due, then new questions"),
+            (
+                SessionOrder.WEAKEST.value,
+                "My weakest",
+                "the lowest mastery first, due or not",
+            ),
+        ],
         "modes": [
             (SessionMode.DRILL.value, "Drill", "feedback after each answer"),
             (SessionMode.INTERVIEW.value, "Interview", "feedback at the end, like the real thing"),
@@ -89,6 +140,34 @@ def setup_view(
         "listed": listed,
         "more_listed": max(0, len(queue.items) - QUEUE_LISTED),
         "resumable": resumable,
+        "plan": plan_view(ctx),
+        "plan_error": plan_error,
+        "plan_typed": plan_typed,
+        "plan_count": queue.count(QueueReason.PLAN),
+        "active_nav": "practice",
+    }
+
+
+def practise_view(
+    ctx: PracticeContext, record: QuestionRecord, error: str | None = None
+) -> dict[str, Any]:
+    """ "Practise this": a one-question drill, or the question added to the current session."""
+    current = current_session(ctx)
+    ref = ref_of(record)
+    return {
+        "record": record,
+        "question": record.question,
+        "key": ref.key,
+        "error": error,
+        "time_limit": DEFAULT_TIME_LIMIT_S,
+        "current": current,
+        "current_url": session_url(current) if current else "",
+        "current_has_it": current is not None
+        and any(item.question == ref for item in current.items),
+        "current_answered": sum(1 for item in current.items if item.submitted_at is not None)
+        if current
+        else 0,
+        "current_started": local_datetime(current.created_at, ctx.zone) if current else "",
         "active_nav": "practice",
     }
 
@@ -207,6 +286,11 @@ def feedback_view(
         "score_text": "–" if feedback.score is None else f"{feedback.score:.1f}",
         "score_percent": 0 if feedback.score is None else round(feedback.score / 5 * 100),
         "rated": item.rating is not None,
+        "cram": session.config.cram,
+        "crammed": item.crammed_at is not None,
+        "can_retry": session.config.mode is SessionMode.DRILL
+        and item.status is ItemStatus.GRADED
+        and len(session.items) < MAX_QUESTIONS,
         "finished": session.is_finished,
         "summary_url": f"{session_url(session)}/summary",
     }
@@ -220,22 +304,28 @@ def summary_view(
     summary = session.summary()
     rows = []
     for index, (row, record) in enumerate(zip(summary.items, records, strict=True)):
-        visible = session.feedback_ready(index)
+        # A skipped question has no feedback, and nothing to hide until the end either.
+        visible = session.feedback_ready(index) or row.skipped
         rows.append(
             {
                 "number": index + 1,
                 "row": row,
                 "record": record,
                 "visible": visible,
-                "score_text": "–" if row.score is None or not visible else f"{row.score:.1f}",
+                "score_text": "skipped"
+                if row.skipped
+                else "–"
+                if row.score is None or not visible
+                else f"{row.score:.1f}",
                 "time_text": duration(row.time_taken_s),
                 "feedback_url": f"{session_url(session)}/questions/{index + 1}"
-                if visible
+                if visible and not row.skipped
                 else None,
             }
         )
     return {
         "session": session,
+        "cram": session.config.cram,
         "summary": summary,
         "rows": rows,
         "finished": session.is_finished,
@@ -245,6 +335,50 @@ def summary_view(
         "started": local_datetime(session.created_at, ctx.zone),
         "session_url": session_url(session),
         "drill": session.config.mode is SessionMode.DRILL,
+        "active_nav": "practice",
+    }
+
+
+def replay_view(
+    ctx: PracticeContext, session: PracticeSession, records: list[QuestionRecord]
+) -> dict[str, Any]:
+    """A past session again: each answer as given, its grade and feedback, and what changed
+    since the previous attempt at the question. Feedback that the session itself still hides
+    (interview mode, before the end) stays hidden here too."""
+    entries = []
+    for entry, record in zip(
+        replay(session, ctx.store.attempts(ctx.user_id)), records, strict=True
+    ):
+        index = entry.number - 1
+        change = entry.change
+        entries.append(
+            {
+                "entry": entry,
+                "record": record,
+                "visible": session.feedback_ready(index),
+                "answer_html": highlighted_answer(entry.item.answer, entry.feedback),
+                "score_text": "–"
+                if entry.feedback.score is None
+                else f"{entry.feedback.score:.1f}",
+                "change_text": ""
+                if change is None or change.score_change is None
+                else f"{change.score_change:+.1f}",
+                "previous_when": local_datetime(change.previous.submitted_at, ctx.zone)
+                if change is not None
+                else "",
+                "previous_score": ""
+                if change is None or change.previous.score is None
+                else f"{change.previous.score:.1f}",
+                "feedback_url": f"{session_url(session)}/questions/{entry.number}",
+            }
+        )
+    return {
+        "session": session,
+        "entries": entries,
+        "started": local_datetime(session.created_at, ctx.zone),
+        "session_url": session_url(session),
+        "drill": session.config.mode is SessionMode.DRILL,
+        "cram": session.config.cram,
         "active_nav": "practice",
     }
 

@@ -1,0 +1,62 @@
+"""How the judge's probabilities become findings: a wrong claim must be on topic and must beat
+the right point it is about, before a candidate is told they said it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from interview_prep.domain import KeyPoint, Misconception, Question
+from interview_prep.grading.evidence.judging import TOPIC_MIN, Judgement, judged_misconceptions
+from interview_prep.grading.evidence.rubric import build_rubric
+from interview_prep.grading.text.tokens import Span
+
+QUESTION = Question(
+    id="l1-l2",
+    category="Fundamentals",
+    question="L1 or L2?",
+    answer="L1 gives zeros. L2 shrinks.",
+    key_points=(KeyPoint("L1 gives exact zeros"), KeyPoint("L2 shrinks smoothly")),
+    misconceptions=(Misconception("L2 gives exact zeros", "L2 only shrinks.", key_point=1),),
+)
+SPANS = (Span("Ridge makes weights zero.", 0, 25), Span("Lasso makes weights zero.", 26, 51))
+THRESHOLDS = {"covers": 0.5, "contradicts": 0.9, "states_claim": 0.6}
+
+
+def judgement(claim_states, point_covers, similarity) -> Judgement:
+    points = np.asarray(point_covers, dtype=np.float32)
+    return Judgement(
+        spans=SPANS,
+        sentence_of=(0, 1),
+        point_covers=points,
+        point_contradicts=np.zeros_like(points),
+        claim_states=np.asarray([claim_states], dtype=np.float32),
+        erratum_states=np.zeros((0, 2), dtype=np.float32),
+        claim_similarity=np.asarray([similarity], dtype=np.float32),
+        erratum_similarity=np.zeros((0, 2), dtype=np.float32),
+    )
+
+
+def findings(j: Judgement) -> list[str]:
+    rubric = build_rubric(QUESTION, None)
+    return [f.sentence.text for f in judged_misconceptions(rubric, j, THRESHOLDS)]
+
+
+def test_a_claim_heard_on_topic_and_louder_than_its_point_is_reported():
+    j = judgement([0.9, 0.2], [[0.1, 0.9], [0.3, 0.1]], [0.8, 0.8])
+    assert findings(j) == ["Ridge makes weights zero."]
+
+
+def test_a_span_that_says_the_right_point_more_clearly_is_not_accused():
+    j = judgement([0.9, 0.2], [[0.1, 0.9], [0.95, 0.1]], [0.8, 0.8])
+    assert findings(j) == []
+
+
+def test_a_claim_the_judge_hears_off_topic_is_not_reported():
+    j = judgement([0.99, 0.2], [[0.1, 0.9], [0.1, 0.1]], [TOPIC_MIN - 0.1, 0.8])
+    assert findings(j) == []
+
+
+def test_the_best_eligible_span_is_the_one_shown():
+    # The surest span loses to its point; the next one, still above the threshold, is shown.
+    j = judgement([0.99, 0.7], [[0.1, 0.1], [0.995, 0.2]], [0.8, 0.8])
+    assert findings(j) == ["Lasso makes weights zero."]
