@@ -7,20 +7,16 @@ attempts of one test never show in another's dashboard or in the study-page test
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from interview_prep.storage import open_database
 from interview_prep.web.app import create_app
 
-from .conftest import screenshot
+from .conftest import screenshot, serve
 from .test_quality import CONTRAST_SCRIPT
 
 pytestmark = pytest.mark.browser
@@ -39,23 +35,10 @@ PAYLOAD = "<script>window.__xss = 'script'</script> <img src=x onerror=\"window.
 def practice_server(tmp_path: Path) -> Iterator[str]:
     """The app under uvicorn on a free port, over a fresh database with the bundled banks."""
     database = open_database(f"sqlite:///{tmp_path / 'practice.db'}")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(database), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the practice server did not start")
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serve(create_app(database)) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         database.close()
 
 

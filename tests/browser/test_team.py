@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Dialog, Page, expect
 
 from interview_prep.accounts import service
@@ -22,7 +18,7 @@ from interview_prep.storage import open_database, repository
 from interview_prep.storage.accounts import DatabaseAccountStore
 from interview_prep.web.app import create_app
 
-from .conftest import XSS_PAYLOAD, screenshot, xss_bank_data
+from .conftest import XSS_PAYLOAD, screenshot, serve, xss_bank_data
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -39,23 +35,10 @@ def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         accounts, "mallory", PASSWORD, utc_now(), role=Role.COACH, display_name=XSS_PAYLOAD
     )
     config = load_config({"team": True, "grader": "lexical"}, environ={})
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db, config=config), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the team server did not start")
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serve(create_app(db, config=config)) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         db.close()
 
 
