@@ -44,6 +44,10 @@ class RubricItems:
     primary: tuple[bool, ...]
     """Whether the row is the item's own text (not one of its examples)."""
     side: Side
+    claim_rows: tuple[int, ...]
+    """The rows of wrong claims (misconceptions and errata, with their rewordings)."""
+    claim_vectors: FloatArray
+    """Sentence vectors of those rows, for the topic check of a wrong claim."""
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,14 @@ def prepare_items(rubric: Rubric, embedder: Embedder, judge: JudgeModel) -> Rubr
     def build() -> RubricItems:
         rows = rubric_items(rubric)
         states = token_states(embedder, [text for text, *_ in rows])
+        claim_rows = tuple(i for i, (_, kind, _, _) in enumerate(rows) if kind != "point")
         return RubricItems(
             tuple(kind for _, kind, _, _ in rows),
             tuple(owner for _, _, owner, _ in rows),
             tuple(primary for *_, primary in rows),
             judge.prepare(states),
+            claim_rows,
+            embedder.embed([rows[i][0] for i in claim_rows]),
         )
 
     return rubric.memo("judge_items", build)
@@ -157,12 +164,9 @@ def judge_answer(
     claims = 0 if rubric.reference_only else len(rubric.question.misconceptions)
     errata = 0 if rubric.reference_only else len(rubric.question.errata)
     similarity = np.zeros_like(covers)
-    if claims or errata:
-        rows = rubric_items(rubric)
-        wanted = [i for i, (_, kind, _, _) in enumerate(rows) if kind != "point"]
-        item_vectors = embedder.embed([rows[i][0] for i in wanted])
+    if items.claim_rows:
         span_vectors = embedder.embed([span.text for span in spans])
-        similarity[wanted] = item_vectors @ span_vectors.T
+        similarity[list(items.claim_rows)] = items.claim_vectors @ span_vectors.T
     return Judgement(
         tuple(spans),
         tuple(sentence_of),
