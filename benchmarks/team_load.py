@@ -297,11 +297,12 @@ async def run(args: argparse.Namespace, url: str, restart_pg: object) -> int:
         "INTERVIEW_PREP_DATABASE_URL": url,
         "INTERVIEW_PREP_GRADER": args.grader,
     }
+    log = open(args.server_log, "w") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
     server = subprocess.Popen(
         [*cli(), "serve", "--team", "--port", str(port), "--workers", str(args.workers)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -351,6 +352,7 @@ def main() -> int:
     parser.add_argument("--grader", default="auto")
     parser.add_argument("--kill-workers", type=int, default=0)
     parser.add_argument("--restart-postgres", action="store_true")
+    parser.add_argument("--server-log", type=Path, help="keep the server's output in this file")
     args = parser.parse_args()
     if not 1 <= args.users <= 500 or not 1 <= args.duration <= 900:
         parser.error("keep it bounded: 1-500 users, 1-900 seconds")
