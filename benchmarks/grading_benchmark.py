@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/grading_benchmark.py                 # everything
     .venv/bin/python benchmarks/grading_benchmark.py --skip-accuracy # speed and memory only
     .venv/bin/python benchmarks/grading_benchmark.py --json out.json --embedding-cache /tmp/e.npz
+    .venv/bin/python benchmarks/grading_benchmark.py --skip-speed --evidence judge,both
 
 Accuracy: K-fold cross-validation by question (default 10) on each development file in
 ``../shared/benchmarks/asag`` (or ``$INTERVIEW_PREP_BENCHMARK_DIR``, or ``--data-dir``), the
@@ -41,6 +42,7 @@ from interview_prep.grading.evaluation.benchmark_data import (
 from interview_prep.grading.evaluation.measure import (
     cross_validate,
     fit_label_scale,
+    mean_error_by_dataset,
     order_labels,
     pearson,
     percentile,
@@ -152,22 +154,31 @@ def _figures(
             np.rint(predicted05).astype(int), np.rint(human05).astype(int)
         ),
         "macro_f1": macro_f1([i.label for i in items], labels) if labels else None,
+        "mean_error": mean_error_by_dataset(items, predicted05),
     }
 
 
 # --- accuracy -------------------------------------------------------------------------------
 
 
-def accuracy(data_dir: Path, folds: int, seed: int, cache: Path | None) -> dict[str, Any]:
+def accuracy(
+    data_dir: Path, folds: int, seed: int, cache: Path | None, evidence: tuple[str, ...] = ()
+) -> dict[str, Any]:
     embedder: Embedder = get_embedder()
     if cache is not None:
         embedder = CachedEmbedder(embedder, cache)
+    neutral = _neutral(feature_names("embedding"))
     graders: dict[str, EngineGrader] = {
-        "engine (embedding)": EmbeddingGrader(
-            embedder, calibration=_neutral(feature_names("embedding"))
-        ),
+        "engine (embedding)": EmbeddingGrader(embedder, calibration=neutral),
         "engine (lexical fallback)": LexicalGrader(calibration=_neutral(feature_names("lexical"))),
     }
+    # The learned judge on the derived key points of each reference (reference-only mode).
+    for mode in evidence:
+        graders[f"engine (embedding, {mode})"] = EmbeddingGrader(
+            embedder,
+            calibration=neutral,
+            evidence=mode,  # type: ignore[arg-type]
+        )
     report: dict[str, Any] = {}
     for name in DEV_FILES:
         items = load_benchmark(data_dir / name)
@@ -186,6 +197,7 @@ def accuracy(data_dir: Path, folds: int, seed: int, cache: Path | None) -> dict[
                 "rmse": cv.rmse,
                 "qwk": cv.qwk,
                 "macro_f1": cv.macro_f1,
+                "mean_error": cv.mean_error,
                 "analyse_seconds": seconds,
             }
         rows["baseline: TF-IDF cosine + line"] = _linear_cv(
@@ -207,12 +219,14 @@ def _print_accuracy(name: str, block: dict[str, Any], folds: int) -> None:
     print(f"  target: {TARGETS.get(name, '-')}")
     print(
         f"  {'':34} {'Pearson':>8} {'P(0-5)':>8} {'Spearman':>8} {'RMSE':>7} {'QWK':>6} {'mF1':>6}"
+        "  mean error (predicted - human, 0-5) per dataset"
     )
     for label, row in block["rows"].items():
         f1 = "-" if row["macro_f1"] is None else f"{row['macro_f1']:.3f}"
+        errors = ", ".join(f"{name} {value:+.3f}" for name, value in row["mean_error"].items())
         print(
             f"  {label:34} {row['pearson']:8.3f} {row['pearson_05']:8.3f} {row['spearman']:8.3f} "
-            f"{row['rmse']:7.3f} {row['qwk']:6.3f} {f1:>6}"
+            f"{row['rmse']:7.3f} {row['qwk']:6.3f} {f1:>6}  {errors}"
         )
 
 
@@ -271,6 +285,29 @@ def _answers_of_150_words(count: int, seed: int = 0) -> list[str]:
     return answers
 
 
+def _time_encoder(grader: Any) -> list[float]:
+    """Seconds spent inside the encoder's ONNX runs, appended to the returned list as they end.
+
+    The encoder's share is what moves with the CPU (its matrix products); the rest of a grade is
+    Python that moves less, so a reader on another machine can scale the two apart.
+    """
+    spent: list[float] = []
+    embedder = grader.embedder()
+    inner = getattr(embedder, "_run", None)
+    if inner is None:
+        return spent
+
+    def timed(texts: list[str]) -> Any:
+        started = time.perf_counter()
+        try:
+            return inner(texts)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    embedder._run = timed
+    return spent
+
+
 def speed(rounds: int) -> dict[str, Any]:
     from interview_prep.formats import load_bank_file
     from interview_prep.grading.service import get_grader
@@ -287,15 +324,18 @@ def speed(rounds: int) -> dict[str, Any]:
     grader = get_grader("embedding")
     question = load_bank_file(bank_file).question("overfitting")
     assert question is not None
+    encoder = _time_encoder(grader)
     answers = _answers_of_150_words(rounds + 10)
     for answer in answers[:10]:
         grader.grade(question, answer)  # warm-up
-    wall, cpu = [], []
+    wall, cpu, encoding = [], [], []
     for answer in answers[10:]:
+        encoder.clear()
         started, started_cpu = time.perf_counter(), time.process_time()
         grader.grade(question, answer)
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
+        encoding.append(sum(encoder) * 1000)
     result = {
         **cold,
         "answers": rounds,
@@ -304,6 +344,8 @@ def speed(rounds: int) -> dict[str, Any]:
         "p95_ms": percentile(wall, 95),
         "cpu_p50_ms": percentile(cpu, 50),
         "cpu_p95_ms": percentile(cpu, 95),
+        "encoder_p50_ms": percentile(encoding, 50),
+        "encoder_p95_ms": percentile(encoding, 95),
         "cores": os.cpu_count(),
         "load_average": os.getloadavg()[0],
     }
@@ -312,6 +354,10 @@ def speed(rounds: int) -> dict[str, Any]:
         f"(load average {result['load_average']:.1f}): p50 {result['p50_ms']:.1f} ms, "
         f"p95 {result['p95_ms']:.1f} ms (CPU time p50 {result['cpu_p50_ms']:.1f}, "
         f"p95 {result['cpu_p95_ms']:.1f} ms)"
+    )
+    print(
+        f"  of which the MiniLM encoder alone (ONNX runs for this answer's texts): "
+        f"p50 {result['encoder_p50_ms']:.1f} ms, p95 {result['encoder_p95_ms']:.1f} ms"
     )
     print(
         f"cold load (import + checksum + model + tokenizer) {cold['cold_load_s']:.2f} s, first "
@@ -331,11 +377,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--embedding-cache", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--evidence",
+        default="",
+        help="also grade with the learned judge: judge, both or judge,both (default: rules only)",
+    )
     args = parser.parse_args(argv)
     figures: dict[str, Any] = {}
     if not args.skip_accuracy:
         data_dir = args.data_dir or default_benchmark_dir(REPO)
-        figures["accuracy"] = accuracy(data_dir, args.folds, args.seed, args.embedding_cache)
+        evidence = tuple(mode for mode in args.evidence.split(",") if mode)
+        if set(evidence) - {"judge", "both"}:
+            parser.error("--evidence takes judge, both or judge,both")
+        figures["accuracy"] = accuracy(
+            data_dir, args.folds, args.seed, args.embedding_cache, evidence
+        )
     if not args.skip_speed:
         figures["speed"] = speed(args.rounds)
     if args.json:

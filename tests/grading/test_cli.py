@@ -62,8 +62,9 @@ def test_eval_json_per_answer_and_cv(cli, tmp_path):
     report = json.loads(out)
     assert set(report) == {
         "n", "pearson", "spearman", "rmse", "qwk", "macro_f1", "latency_ms_p50", "latency_ms_p95",
+        "mean_error",
     }  # fmt: skip
-    assert report["n"] == 24
+    assert report["n"] == 24 and set(report["mean_error"]) == {"tiny"}
     rows = [json.loads(line) for line in out_file.read_text().splitlines()]
     assert len(rows) == 24 and "key_points" in rows[0]["result"]
     status, out, _ = cli("eval", str(data), "--json", "--by-question-cv", "3")

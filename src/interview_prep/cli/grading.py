@@ -157,6 +157,8 @@ def _show_report(report: EvalReport, path: Path) -> None:
     table.add_row("RMSE (file scale)", f"{report.rmse:.3f}")
     table.add_row("QWK (rounded 0-5)", f"{report.qwk:.3f}")
     table.add_row("Macro-F1", "-" if report.macro_f1 is None else f"{report.macro_f1:.3f}")
+    for dataset, error in report.mean_error.items():
+        table.add_row(f"Mean error, {dataset} (predicted - human, 0-5)", f"{error:+.3f}")
     table.add_row(
         "Latency p50 / p95", f"{report.latency_ms_p50:.1f} / {report.latency_ms_p95:.1f} ms"
     )

@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ from interview_prep.grading.evaluation.measure import (
     cross_validate,
     evaluate,
     fit_label_scale,
+    mean_error_by_dataset,
     pearson,
     quadratic_weighted_kappa,
     question_folds,
@@ -75,7 +77,16 @@ def test_evaluate_and_cross_validate_on_a_tiny_file(tmp_path):
     assert report.n == 24 and report.pearson > 0.8
     assert set(report.to_dict()) == {
         "n", "pearson", "spearman", "rmse", "qwk", "macro_f1", "latency_ms_p50", "latency_ms_p95",
+        "mean_error",
     }  # fmt: skip
     assert len(report.results) == 24
     cv = cross_validate(items, grader, 3)
     assert cv.cv_folds == 3 and cv.pearson > 0.8 and cv.macro_f1 == pytest.approx(1.0)
+
+
+def test_mean_error_is_signed_and_kept_apart_per_dataset(tmp_path):
+    loaded = load_benchmark(tiny_benchmark(tmp_path / "tiny.jsonl", questions=2))
+    items = [replace(item, dataset="a" if i < 4 else "b") for i, item in enumerate(loaded)]
+    human = np.array([item.score5 for item in items])
+    predicted = human + np.where(np.arange(len(items)) < 4, 0.5, -0.25)
+    assert mean_error_by_dataset(items, predicted) == pytest.approx({"a": 0.5, "b": -0.25})

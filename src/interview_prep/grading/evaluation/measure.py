@@ -182,6 +182,9 @@ class EvalReport:
     rmse_05: float = 0.0
     cv_folds: int | None = None
     datasets: tuple[str, ...] = ()
+    mean_error: dict[str, float] = field(default_factory=dict)
+    """Mean predicted minus human score (0-5) per dataset: a grader too harsh or too lenient
+    on a whole dataset shows here, where a correlation cannot see it."""
     results: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,6 +198,7 @@ class EvalReport:
             "macro_f1": None if self.macro_f1 is None else round(self.macro_f1, 4),
             "latency_ms_p50": round(self.latency_ms_p50, 2),
             "latency_ms_p95": round(self.latency_ms_p95, 2),
+            "mean_error": {name: round(value, 4) for name, value in self.mean_error.items()},
         }
 
 
@@ -225,7 +229,19 @@ def metrics(
         pearson_05=pearson(predicted, human05),
         rmse_05=rmse(predicted, human05),
         datasets=tuple(sorted({item.dataset for item in items})),
+        mean_error=mean_error_by_dataset(items, predicted),
     )
+
+
+def mean_error_by_dataset(items: Sequence[BenchmarkItem], predicted05: Any) -> dict[str, float]:
+    """Mean of predicted minus human score on the 0-5 scale, for each dataset of ``items``."""
+    predicted = np.asarray(predicted05, dtype=np.float64)
+    human05 = np.array([item.score5 for item in items])
+    datasets = np.array([item.dataset for item in items])
+    return {
+        name: float(np.mean(predicted[datasets == name] - human05[datasets == name]))
+        for name in sorted(set(datasets.tolist()))
+    }
 
 
 QuestionFor = Callable[[BenchmarkItem], Question]
