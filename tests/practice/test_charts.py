@@ -97,6 +97,19 @@ def test_due_bars_label_each_day():
         "1 review due Fri 6 Mar 2026",
     ]
     assert "4 reviews due" in root.find(f"{SVG}desc").text
+    # Dated like the table under the chart: the weekday, then the day and month.
+    labels = [text.text for text in root.iter(f"{SVG}text")]
+    assert labels == ["3", "Wed", "4 Mar", "0", "Thu", "5 Mar", "1", "Fri", "6 Mar"]
+
+
+def test_heatmap_leaves_room_for_a_month_that_starts_in_its_last_week():
+    days = [DayCount(date(2026, 11, 30) - timedelta(days=n), 0) for n in range(20, -3, -1)]
+    assert days[-1].day == date(2026, 12, 2)
+    root = parse(activity_heatmap(days))
+    december = next(text for text in root.iter(f"{SVG}text") if text.text == "Dec")
+    cells = list(root.iter(f"{SVG}rect"))
+    assert float(december.get("x")) == max(float(cell.get("x")) for cell in cells)
+    assert float(root.get("width")) >= float(december.get("x")) + 26
 
 
 @pytest.mark.parametrize("chart", [mastery_bars, score_line, activity_heatmap, due_bars])

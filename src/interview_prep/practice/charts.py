@@ -59,6 +59,11 @@ def _day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def short_date(day: date) -> str:
+    """A date within the coming weeks, as the due chart and its table label it: "2 Dec"."""
+    return f"{day.day} {day:%b}"
+
+
 def mastery_bars(
     items: Sequence[CategoryMastery],
     *,
@@ -160,6 +165,9 @@ def heat_level(count: int, busiest: int) -> int:
     return max(1, min(4, math.ceil(4 * count / busiest)))
 
 
+MONTH_LABEL_WIDTH = 26
+"""Room for a month's name ("May", "Dec") at font-size 11, a little wider than it is."""
+
 _OPACITY = {0: "0.08", 1: "0.3", 2: "0.5", 3: "0.7", 4: "0.9"}
 
 
@@ -176,7 +184,8 @@ def activity_heatmap(
     step = cell + gap
     start = days[0].day - timedelta(days=days[0].day.weekday())
     weeks = (days[-1].day - start).days // 7 + 1
-    width, height = left + weeks * step, top + 7 * step
+    height = top + 7 * step
+    width = left + weeks * step
     busiest = max(day.count for day in days)
     parts = []
     for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
@@ -190,8 +199,10 @@ def activity_heatmap(
         key = (day.day.year, day.day.month)
         if key not in month_seen and day.day.day <= 7:
             month_seen.add(key)
+            # A month that starts in the last week would have its name cut off at the edge.
+            width = max(width, left + column * step + MONTH_LABEL_WIDTH)
             parts.append(
-                f'<text class="chart-label" x="{left + column * step}" y="10" {FONT} '
+                f'<text class="chart-label" x="{left + column * step}" y="11" {FONT} '
                 f'fill="currentColor">{day.day:%b}</text>'
             )
         level = heat_level(day.count, busiest)
@@ -220,12 +231,13 @@ def due_bars(
     """Small vertical bars: how many reviews fall due each day (overdue ones count today)."""
     if not days:
         return _empty("due", chart_id, title, "Nothing scheduled.")
-    bar, gap, top, bottom, plot_h = 18, 6, 16, 18, 60
-    width, height = len(days) * (bar + gap), top + plot_h + bottom
+    # The margins leave room for the first and last dates, a little wider than their bars.
+    bar, gap, margin, top, bottom, plot_h = 34, 10, 6, 16, 32, 60
+    width, height = len(days) * (bar + gap) - gap + 2 * margin, top + plot_h + bottom
     busiest = max(max(day.count for day in days), 1)
     parts = []
     for n, day in enumerate(days):
-        x = n * (bar + gap)
+        x = margin + n * (bar + gap)
         h = plot_h * day.count / busiest
         middle = _number(x + bar / 2)
         noun = "review" if day.count == 1 else "reviews"
@@ -236,7 +248,9 @@ def due_bars(
             f'<text x="{middle}" y="{_number(top + plot_h - h - 3)}" text-anchor="middle" {FONT} '
             f'fill="currentColor">{day.count}</text>'
             f'<text x="{middle}" y="{top + plot_h + 13}" text-anchor="middle" {FONT} '
-            f'fill="currentColor">{day.day.day}</text></g>'
+            f'fill="currentColor">{day.day:%a}</text>'
+            f'<text x="{middle}" y="{top + plot_h + 27}" text-anchor="middle" {FONT} '
+            f'fill="currentColor">{short_date(day.day)}</text></g>'
         )
     total = sum(day.count for day in days)
     desc = f"{total} reviews due from {days[0].day.isoformat()} to {days[-1].day.isoformat()}: " + (

@@ -11,7 +11,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ...practice.charts import activity_heatmap, due_bars, mastery_bars, score_line
+from ...practice.charts import (
+    activity_heatmap,
+    due_bars,
+    mastery_bars,
+    score_line,
+    short_date,
+)
 from ...practice.history import HistoryFormat, export_history
 from ...practice.service import category_totals, load_progress
 from ..localtime import duration, local_datetime
@@ -62,7 +68,12 @@ def dashboard_view(ctx: PracticeContext) -> dict[str, Any]:
         "active_rows": [{"day": _day(day.day), "count": day.count} for day in active_days],
         "active_days": len(active_days),
         "due_rows": [
-            {"day": _day(day.day), "short": f"{day.day:%a} {day.day.day}", "count": day.count}
+            {
+                "day": _day(day.day),
+                "weekday": f"{day.day:%a}",
+                "short": short_date(day.day),
+                "count": day.count,
+            }
             for day in progress.due
         ],
         "due_total": sum(day.count for day in progress.due),
