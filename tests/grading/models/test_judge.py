@@ -11,7 +11,9 @@ import pytest
 
 from interview_prep.grading.models.embedders import get_embedder
 from interview_prep.grading.models.judge import (
+    JOINT_PARAMETERS,
     PARAMETERS,
+    JudgeModel,
     JudgeUnavailableError,
     Verdict,
     load_judge,
@@ -104,3 +106,37 @@ def test_the_judge_grader_shows_a_span_of_the_answer_as_evidence():
     for point in result.key_points:
         if point.evidence is not None:
             assert answer[point.evidence.start : point.evidence.end] == point.evidence.text
+
+
+def _with_joint_layer(judge, seed=0):
+    """The shipped head with a random joint layer: its numbers mean nothing, its shape does."""
+    rng = np.random.default_rng(seed)
+    width = judge.width
+    shapes = {
+        "jt_segment": (2, width), "jt_in_w": (width, 3 * width), "jt_in_b": (3 * width,),
+        "jt_out_w": (width, width), "jt_out_b": (width,), "jt_norm1_w": (width,),
+        "jt_norm1_b": (width,), "jt_ff1_w": (width, 2 * width), "jt_ff1_b": (2 * width,),
+        "jt_ff2_w": (2 * width, width), "jt_ff2_b": (width,), "jt_norm2_w": (width,),
+        "jt_norm2_b": (width,),
+    }  # fmt: skip
+    assert set(shapes) == set(JOINT_PARAMETERS)
+    weights = dict(judge.weights)
+    for name, shape in shapes.items():
+        weights[name] = (rng.normal(size=shape) * 0.2).astype(np.float32)
+    return JudgeModel(weights, judge.thresholds, judge.meta)
+
+
+def test_a_joint_head_judges_each_pair_alone_whatever_else_is_in_the_batch(judge, encoder):
+    joint = _with_joint_layer(judge)
+    assert joint.joint and not judge.joint
+    texts = ["L1 drives weights to zero.", "Ridge shrinks every weight a little, never to zero."]
+    spans = ["Lasso sets some weights exactly to zero.", "No.", "I like trains and boats a lot."]
+    items_states, span_states = encoder.token_states(texts), encoder.token_states(spans)
+    together = joint.judge(items_states, span_states)
+    assert together.shape == (2, 3, 3)
+    assert np.allclose(together.sum(axis=2), 1.0, atol=1e-5)
+    # Padding to the longest text of a batch must not change a pair's verdict.
+    for i, item in enumerate(items_states):
+        for s, span in enumerate(span_states):
+            alone = joint.judge([item], [span])[0, 0]
+            assert alone == pytest.approx(together[i, s], abs=1e-5)

@@ -56,6 +56,23 @@ PARAMETERS = (
     "out_w2",
     "out_b2",
 )
+JOINT_PARAMETERS = (
+    "jt_segment",
+    "jt_in_w",
+    "jt_in_b",
+    "jt_out_w",
+    "jt_out_b",
+    "jt_norm1_w",
+    "jt_norm1_b",
+    "jt_ff1_w",
+    "jt_ff1_b",
+    "jt_ff2_w",
+    "jt_ff2_b",
+    "jt_norm2_w",
+    "jt_norm2_b",
+)
+"""The joint layer's parameters: present in a judge trained with ``--joint``, absent otherwise."""
+JOINT_HEADS = 4
 
 
 class Verdict(IntEnum):
@@ -115,20 +132,35 @@ class JudgeModel:
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
         return Side(projected.astype(np.float32), mask, ids, pooled.astype(np.float32))
 
+    @property
+    def joint(self) -> bool:
+        """Whether the head reads both sides together (a self-attention layer) before aligning."""
+        return all(name in self.weights for name in JOINT_PARAMETERS)
+
     def probabilities(self, items: Side, spans: Side) -> FloatArray:
         """(items, spans, 3) probabilities of :class:`Verdict` for every item against every span."""
         if not len(items.mask) or not len(spans.mask):
             return np.zeros((len(items.mask), len(spans.mask), 3), dtype=np.float32)
         w = self.weights
-        p, h = items.projected, spans.projected
+        count_i, count_s = len(items.mask), len(spans.mask)
+        # Every pair gets its own copy of both sides: the joint layer makes each word piece's
+        # vector depend on the other side, so nothing below is shared between pairs.
+        p = np.broadcast_to(
+            items.projected[:, None], (count_i, count_s, *items.projected.shape[1:])
+        )
+        h = np.broadcast_to(
+            spans.projected[None, :], (count_i, count_s, *spans.projected.shape[1:])
+        )
+        if self.joint:
+            p, h = self._read_together(p, h, items.mask, spans.mask)
         scale = 1.0 / np.sqrt(self.width)
-        energy = np.einsum("imd,snd->ismn", p, h) * scale
+        energy = np.einsum("ismd,isnd->ismn", p, h) * scale
         span_ok = spans.mask[None, :, None, :]
         item_ok = items.mask[:, None, :, None]
         aligned_to_item = _softmax(np.where(span_ok, energy, -1e9), axis=3)
         aligned_to_span = _softmax(np.where(item_ok, energy, -1e9), axis=2)
-        h_hat = np.einsum("ismn,snd->ismd", aligned_to_item, h)
-        p_hat = np.einsum("ismn,imd->isnd", aligned_to_span, p)
+        h_hat = np.einsum("ismn,isnd->ismd", aligned_to_item, h)
+        p_hat = np.einsum("ismn,ismd->isnd", aligned_to_span, p)
         # Whether each word piece also occurs on the other side: the one thing a soft alignment
         # blurs ("L1" lines up with "L2" almost as well as with "L1").
         same = items.ids[:, None, :, None] == spans.ids[None, :, None, :]
@@ -136,20 +168,18 @@ class JudgeModel:
         special = np.isin(items.ids, list(SPECIAL_IDS))
         match_item = same.any(axis=3) & ~special[:, None, :]
         match_span = same.any(axis=2) & ~np.isin(spans.ids, list(SPECIAL_IDS))[None, :, :]
-        item_own = (p @ (w["cmp_self"]))[:, None]
-        span_own = (h @ (w["cmp_self"]))[None, :]
         compared_item = np.maximum(
-            item_own
+            p @ w["cmp_self"]
             + h_hat @ w["cmp_aligned"]
-            + (p[:, None] * h_hat) @ w["cmp_product"]
+            + (p * h_hat) @ w["cmp_product"]
             + match_item[..., None] * w["cmp_match"]
             + w["cmp_b"],
             0.0,
         )
         compared_span = np.maximum(
-            span_own
+            h @ w["cmp_self"]
             + p_hat @ w["cmp_aligned"]
-            + (h[None, :] * p_hat) @ w["cmp_product"]
+            + (h * p_hat) @ w["cmp_product"]
             + match_span[..., None] * w["cmp_match"]
             + w["cmp_b"],
             0.0,
@@ -172,6 +202,46 @@ class JudgeModel:
         result: FloatArray = _softmax(logits, axis=-1).astype(np.float32)
         return result
 
+    def _read_together(
+        self,
+        p: FloatArray,
+        h: FloatArray,
+        item_mask: npt.NDArray[np.bool_],
+        span_mask: npt.NDArray[np.bool_],
+    ) -> tuple[FloatArray, FloatArray]:
+        """PyTorch's ``TransformerEncoderLayer`` (post-norm, ReLU) over item and span together."""
+        w = self.weights
+        count_i, count_s, m, width = p.shape
+        n = h.shape[2]
+        both = np.concatenate([p + w["jt_segment"][0], h + w["jt_segment"][1]], axis=2)
+        both = both.reshape(count_i * count_s, m + n, width)
+        valid = np.concatenate(
+            [
+                np.broadcast_to(item_mask[:, None, :], (count_i, count_s, m)),
+                np.broadcast_to(span_mask[None, :, :], (count_i, count_s, n)),
+            ],
+            axis=2,
+        ).reshape(count_i * count_s, m + n)
+        heads = JOINT_HEADS
+        size = width // heads
+        qkv = both @ w["jt_in_w"] + w["jt_in_b"]
+        q, k, v = np.split(qkv, 3, axis=-1)
+
+        def split(x: FloatArray) -> FloatArray:
+            return x.reshape(x.shape[0], x.shape[1], heads, size).transpose(0, 2, 1, 3)
+
+        energy = split(q) @ split(k).transpose(0, 1, 3, 2) / np.sqrt(size)
+        energy = np.where(valid[:, None, None, :], energy, -1e9)
+        attended = (_softmax(energy, axis=-1) @ split(v)).transpose(0, 2, 1, 3)
+        attended = attended.reshape(both.shape) @ w["jt_out_w"] + w["jt_out_b"]
+        both = _layer_norm(both + attended, w["jt_norm1_w"], w["jt_norm1_b"])
+        hidden = np.maximum(both @ w["jt_ff1_w"] + w["jt_ff1_b"], 0.0)
+        both = _layer_norm(
+            both + hidden @ w["jt_ff2_w"] + w["jt_ff2_b"], w["jt_norm2_w"], w["jt_norm2_b"]
+        )
+        both = (both * valid[..., None]).reshape(count_i, count_s, m + n, width)
+        return both[:, :, :m].astype(np.float32), both[:, :, m:].astype(np.float32)
+
     def judge(self, items: Sequence[TokenStates], spans: Sequence[TokenStates]) -> FloatArray:
         """Probabilities for token states of items against token states of spans."""
         return self.probabilities(self.prepare(items), self.prepare(spans))
@@ -181,6 +251,13 @@ def _softmax(values: npt.NDArray[Any], axis: int) -> npt.NDArray[Any]:
     shifted = values - values.max(axis=axis, keepdims=True)
     exp = np.exp(shifted)
     result: npt.NDArray[Any] = exp / exp.sum(axis=axis, keepdims=True)
+    return result
+
+
+def _layer_norm(values: FloatArray, weight: FloatArray, bias: FloatArray) -> FloatArray:
+    mean = values.mean(axis=-1, keepdims=True)
+    variance = values.var(axis=-1, keepdims=True)
+    result: FloatArray = (values - mean) / np.sqrt(variance + 1e-5) * weight + bias
     return result
 
 
