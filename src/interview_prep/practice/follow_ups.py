@@ -179,7 +179,8 @@ def _best_fit(
     last_asked: Callable[[int], int],
 ) -> FollowUpChoice | None:
     best: tuple[float, int, int] | None = None
-    best_because, best_matched = "", ()
+    best_because = ""
+    best_matched: tuple[str, ...] = ()
     for position, stems in enumerate(words):
         score, top, because = 0.0, 0.0, ""
         matched: dict[str, float] = {}
