@@ -64,3 +64,29 @@ def test_good_file_imports_whole(db):
     result = import_bank_bytes(db, json.dumps(GOOD).encode(), "good.json")
     assert (result.bank_id, result.questions) == ("good", 2)
     assert [r.question.id for r in repository.list_questions(db, bank="good")] == ["q1", "q2"]
+
+
+def test_a_bundled_bank_has_its_follow_up_items_and_a_users_bank_none(sqlite_url) -> None:
+    from interview_prep.catalog import follow_up_items, follow_up_question
+    from interview_prep.errors import NotFoundError
+    from interview_prep.storage import open_database
+
+    db = open_database(sqlite_url)  # the bundled banks, as the app starts with
+    try:
+        import_bank_bytes(db, json.dumps(GOOD).encode(), "good.json")
+        banks = {bank.id: bank for bank in repository.list_banks(db)}
+        items = follow_up_items(db, banks["ml-engineer"])
+        assert sum(len(questions) for questions in items.values()) == 150
+        assert [q.id for q in items["overfitting"]] == [
+            "overfitting-fu1",
+            "overfitting-fu2",
+            "overfitting-fu3",
+        ]
+        question = follow_up_question(db, banks["ml-engineer"], "overfitting", "overfitting-fu2")
+        assert question.question.startswith("How does dropout regularise")
+        assert question.key_points and question.misconceptions
+        assert follow_up_items(db, banks["good"]) == {}
+        with pytest.raises(NotFoundError, match="no longer"):
+            follow_up_question(db, banks["ml-engineer"], "overfitting", "overfitting-fu9")
+    finally:
+        db.close()

@@ -15,6 +15,7 @@ from interview_prep.practice.queue import QueueReason
 from interview_prep.practice.scheduling import CardPhase, Rating
 from interview_prep.practice.service import (
     PracticeSettings,
+    ask_follow_up,
     category_totals,
     expire_overdue,
     grade_answer,
@@ -207,3 +208,76 @@ def test_settings_from_config():
 
     config = load_config(environ={"INTERVIEW_PREP_NEW_PER_DAY": "7"})
     assert PracticeSettings.from_config(config) == PracticeSettings(7, 0.9)
+
+
+FOLLOW_UPS = tuple(
+    Question(
+        id=f"q1-fu{n}",
+        category="Fundamentals",
+        question=text,
+        answer="...",
+        key_points=(KeyPoint(point),),
+    )
+    for n, text, point in (
+        (1, "Which other thing?", "something else"),
+        (2, "And the second, in depth?", "the depth of the second"),
+    )
+)
+
+
+def test_an_interview_follow_up_is_its_own_attempt_with_no_review(store):
+    clock = FixedClock(START)
+    config = SessionConfig(count=1, mode=SessionMode.INTERVIEW)
+    session = start_session(store, LOCAL_USER_ID, config, RECORDS, clock(), settings=SETTINGS)
+    session.start(clock())
+    index = submit_answer(store, session, "wrong", clock.advance(seconds=10))
+    parent = BY_REF[session.items[0].question]
+    grade_answer(store, session, index, parent, grader)
+    assert session.interviewer_follows_up(0)
+    asked = ask_follow_up(store, session, 0, parent, FOLLOW_UPS)
+    # Everything missed, and only fu2 shares a word with it ("second").
+    assert asked is not None and asked.follow_up == "q1-fu2"
+    assert asked.asked_because == "second point"
+    assert store.load_session(LOCAL_USER_ID, session.id).items[1].follow_up == "q1-fu2"
+    session.start(clock())
+    index = submit_answer(store, session, "right", clock.advance(seconds=20))
+    grade_answer(store, session, index, FOLLOW_UPS[1], grader)
+    assert session.is_answered
+    rate_answer(store, session, 0, None, clock(), settings=SETTINGS)
+    assert session.is_finished
+    (saved,) = store.follow_up_attempts(LOCAL_USER_ID, session.items[0].question)
+    assert (saved.follow_up, saved.score, saved.session_item) == ("q1-fu2", 4.0, 1)
+    assert [a.id for a in store.attempts(LOCAL_USER_ID)] == [session.items[0].attempt_id]
+    # One review, the question's: a follow-up is no card of its own.
+    assert [r.question for r in store.review_logs(LOCAL_USER_ID)] == [session.items[0].question]
+
+
+def test_a_question_without_follow_up_items_goes_on_as_before(store):
+    clock = FixedClock(START)
+    config = SessionConfig(count=2, mode=SessionMode.INTERVIEW)
+    session = start_session(store, LOCAL_USER_ID, config, RECORDS, clock(), settings=SETTINGS)
+    session.start(clock())
+    index = submit_answer(store, session, "right", clock.advance(seconds=10))
+    grade_answer(store, session, index, BY_REF[session.items[0].question], grader)
+    assert ask_follow_up(store, session, 0, BY_REF[session.items[0].question], ()) is None
+    assert len(session.items) == 2 and session.current_index == 1
+
+
+def test_a_full_answer_rotates_the_follow_ups_across_sessions(store):
+    clock = FixedClock(START)
+    asked = []
+    for _ in range(3):
+        config = SessionConfig(count=1, mode=SessionMode.INTERVIEW, questions=("ml/q1",))
+        session = start_session(store, LOCAL_USER_ID, config, RECORDS, clock(), settings=SETTINGS)
+        session.start(clock())
+        index = submit_answer(store, session, "right", clock.advance(seconds=10))
+        parent = BY_REF[session.items[0].question]
+        grade_answer(store, session, index, parent, grader)
+        item = ask_follow_up(store, session, 0, parent, FOLLOW_UPS)
+        assert item is not None and not item.asked_because
+        asked.append(item.follow_up)
+        session.start(clock())
+        index = submit_answer(store, session, "right", clock.advance(seconds=10))
+        grade_answer(store, session, index, FOLLOW_UPS[0], grader)
+        clock.advance(days=1)
+    assert asked == ["q1-fu1", "q1-fu2", "q1-fu1"]

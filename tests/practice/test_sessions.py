@@ -198,3 +198,92 @@ def test_summary_lists_scores_times_and_the_heaviest_weak_points():
     assert summary.timed_out_count == 1
     assert summary.weakest_key_points == ("memorises noise", "scales at test")
     assert summary.to_dict()["items"][0]["rating"] == "hard"
+
+
+# Follow-ups
+
+
+def answer(s, index, text, score, at):
+    s.start(at)
+    s.submit(text, at + timedelta(seconds=20))
+    return s.attach_grade(index, grade(score, ("a point", 1.0, "missed")))
+
+
+def test_an_interview_follow_up_is_the_next_question_and_takes_no_rating():
+    s = session(SessionMode.INTERVIEW)
+    answer(s, 0, "first", 2.0, START)
+    assert s.interviewer_follows_up(0)
+    asked = s.ask_follow_up(0, "overfitting-fu2", because="a point")
+    assert s.items[1] is asked and s.current_index == 1 and len(s.items) == 3
+    assert asked.question == QUESTIONS[0][0] and asked.follow_up == "overfitting-fu2"
+    assert s.parent_of(1) is s.items[0] and s.follow_up_of(0) is asked
+    assert s.awaits_follow_up(0) and not s.interviewer_follows_up(0)
+    # The same timer rules: its own clock, and late means timed out.
+    s.start(START + timedelta(minutes=1))
+    assert s.deadline(1) == START + timedelta(minutes=2)
+    s.submit("<b>late</b>", START + timedelta(minutes=3))
+    assert asked.timed_out
+    s.attach_grade(1, grade(1.0))
+    assert asked.status is ItemStatus.ANSWERED and asked.status.closed
+    assert not s.feedback_ready(1)  # interview mode: at the end, like the rest
+    answer(s, 2, "second", 4.0, START + timedelta(minutes=5))
+    s.ask_follow_up(2, "dropout-fu1")
+    s.skip(START + timedelta(minutes=6))  # a skip is not a zero
+    assert s.is_answered and s.feedback_ready(1)
+    with pytest.raises(SessionStateError, match="not rated"):
+        s.rate(1, "good", START + timedelta(minutes=7))
+    s.rate(0, "hard", START + timedelta(minutes=7))
+    s.rate(2, "good", START + timedelta(minutes=7))
+    assert s.is_finished
+    again = PracticeSession.from_dict(json.loads(json.dumps(s.to_dict())))
+    assert again.to_dict() == s.to_dict()
+    assert again.items[1].follow_up == "overfitting-fu2"
+    assert again.items[1].asked_because == "a point"
+    summary = s.summary()
+    assert [row.follow_up for row in summary.items] == [
+        None,
+        "overfitting-fu2",
+        None,
+        "dropout-fu1",
+    ]
+    assert summary.items[3].skipped and summary.items[3].score is None
+    # The mean is of the questions themselves, comparable with a session with no follow-ups.
+    assert summary.mean_score == pytest.approx(3.0)
+
+
+def test_a_drill_follow_up_comes_after_the_feedback_and_before_the_rating():
+    s = session(SessionMode.DRILL)
+    answer(s, 0, "first", 2.0, START)
+    assert not s.interviewer_follows_up(0)  # drill mode: only when asked for
+    s.ask_follow_up(0, "overfitting-fu1")
+    with pytest.raises(SessionStateError, match="already"):
+        s.ask_follow_up(0, "overfitting-fu2")
+    with pytest.raises(SessionStateError, match="follow-up first"):
+        s.retry(0)
+    answer(s, 1, "follow-up", 3.0, START + timedelta(minutes=1))
+    assert s.feedback_ready(1) and not s.awaits_follow_up(0)
+    with pytest.raises(SessionStateError, match="no follow-up of its own"):
+        s.ask_follow_up(1, "x")
+    # Retried after its follow-up: the retry comes after the follow-up, which stays with it.
+    s.retry(0)
+    assert [item.follow_up for item in s.items] == [None, "overfitting-fu1", None, None]
+    assert s.items[2].question == QUESTIONS[0][0] and s.current_index == 2
+    with pytest.raises(SessionStateError, match="graded"):
+        s.ask_follow_up(0, "overfitting-fu2")  # retried: no longer waiting for a rating
+
+
+def test_a_follow_up_is_refused_before_grading_after_rating_or_past_a_started_question():
+    s = session(SessionMode.DRILL)
+    s.start(START)
+    s.submit("x", START)
+    with pytest.raises(SessionStateError, match="graded"):
+        s.ask_follow_up(0, "fu")
+    s.attach_grade(0, grade(3.0))
+    s.rate(0, "good", START)
+    with pytest.raises(SessionStateError, match="graded"):
+        s.ask_follow_up(0, "fu")
+    s2 = session(SessionMode.INTERVIEW)
+    answer(s2, 0, "x", 2.0, START)
+    s2.start(START)  # the next question is under way already
+    with pytest.raises(SessionStateError, match="later question"):
+        s2.ask_follow_up(0, "fu")

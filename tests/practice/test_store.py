@@ -112,3 +112,28 @@ def test_sessions_are_copies_and_unfinished_ones_come_newest_first(store):
     newer.rate(0, "easy", AT + timedelta(minutes=2))
     store.save_session(newer)
     assert [s.id for s in store.unfinished_sessions("local")] == ["old"]
+
+
+def test_answers_to_follow_ups_are_kept_apart_from_the_questions_own(store):
+    store.save_attempt_before_grading(attempt("main", Q1, 1))
+    follow_up = Attempt(
+        id="fu",
+        user_id="local",
+        question=Q1,
+        category="F",
+        answer="fu",
+        submitted_at=AT + timedelta(minutes=2),
+        follow_up="q1-fu2",
+    )
+    store.save_attempt_before_grading(follow_up)
+    store.save_attempt_before_grading(attempt("later", Q1, 3))
+    graded = store.attach_grade("local", "fu", {"score": 3})
+    assert graded.follow_up == "q1-fu2" and graded.score == 3
+    # Mastery, progress and the schedule read these: the question's own answers only.
+    assert [a.id for a in store.attempts("local")] == ["main", "later"]
+    assert [a.id for a in store.attempts("local", Q1)] == ["main", "later"]
+    assert store.first_seen("local") == {Q1: AT + timedelta(minutes=1)}
+    answered = store.follow_up_attempts("local", Q1)
+    assert [(a.id, a.follow_up, a.score) for a in answered] == [("fu", "q1-fu2", 3)]
+    assert store.follow_up_attempts("local", Q2) == []
+    assert store.follow_up_attempts("someone-else", Q1) == []

@@ -87,6 +87,9 @@ class Attempt:
     """Its place in the session: one question may be answered twice in a session."""
     cram: bool = False
     """Practised in a cram session: graded and kept, but never a review for FSRS."""
+    follow_up: str | None = None
+    """The follow-up item answered (``overfitting-fu2``), when this answers a follow-up of
+    ``question`` rather than the question itself."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "submitted_at", require_utc(self.submitted_at, "submitted_at"))
@@ -130,6 +133,7 @@ class Attempt:
             "session_id": self.session_id,
             "session_item": self.session_item,
             "cram": self.cram,
+            "follow_up": self.follow_up,
             "grade": self.grade,
         }
 
@@ -149,4 +153,5 @@ class Attempt:
             grade=data.get("grade"),
             session_item=data.get("session_item"),
             cram=bool(data.get("cram", False)),
+            follow_up=data.get("follow_up"),
         )

@@ -43,7 +43,9 @@ def _covered(feedback: Feedback) -> set[str]:
 
 
 def _change(item: SessionItem, feedback: Feedback, history: Sequence[Attempt]) -> Change | None:
-    if item.submitted_at is None:
+    # A follow-up's own answers are not in the history (see ``PracticeStore.attempts``), and its
+    # parent's are answers to another question.
+    if item.submitted_at is None or item.follow_up is not None:
         return None
     before = [
         attempt

@@ -17,6 +17,7 @@ from ..domain.questions import Question
 from ..errors import InvalidInputError, NotFoundError
 from .attempts import AnswerSource, Attempt, QuestionRef
 from .clock import local_date, require_utc
+from .follow_ups import choose_follow_up
 from .mastery import masteries
 from .plan import InterviewPlan, PlanDay, check_interview_date, plan_day
 from .progress import Progress, compute_progress
@@ -278,6 +279,7 @@ def _attempt(session: PracticeSession, item: SessionItem) -> Attempt:
         session_id=session.id,
         session_item=session.index_of(item),
         cram=session.config.cram,
+        follow_up=item.follow_up,
     )
 
 
@@ -366,6 +368,36 @@ def grade_answer(
     session.attach_grade(index, grade)
     store.save_session(session)
     return item
+
+
+def ask_follow_up(
+    store: PracticeStore,
+    session: PracticeSession,
+    index: int,
+    parent: Question,
+    follow_ups: Sequence[Question],
+) -> SessionItem | None:
+    """Ask the follow-up that best fits what answer ``index`` missed or said wrong (see
+    :func:`~.follow_ups.choose_follow_up`), as the next item to answer, and save the session.
+
+    Args:
+        parent: the question answered.
+        follow_ups: its follow-up items, in the bank's order.
+
+    Returns:
+        The follow-up's item; ``None`` when the question has no follow-up items.
+
+    Raises:
+        SessionStateError: no follow-up can be asked now (see ``PracticeSession.ask_follow_up``).
+    """
+    item = session.items[index]
+    asked = [a.follow_up for a in store.follow_up_attempts(session.user_id, item.question)]
+    choice = choose_follow_up(parent, follow_ups, item.grade, [a for a in asked if a])
+    if choice is None:
+        return None
+    asked_item = session.ask_follow_up(index, choice.follow_up_id, choice.because)
+    store.save_session(session)
+    return asked_item
 
 
 def rate_answer(

@@ -10,6 +10,12 @@ The clock runs from
 time is up (a browser tab closed mid-answer). In *interview* mode feedback, and so rating, waits
 until every question is answered; in *drill* mode it follows each answer.
 
+A *follow-up* is an item of its own right after its parent's answer: the parent's question ref,
+with ``follow_up`` naming the follow-up item asked (``overfitting-fu2``). In interview mode the
+interviewer asks it as soon as the answer is graded; in drill mode the user asks for it after
+the feedback, before rating. It is answered, timed, skipped and graded like any answer, and ends
+*answered* once graded: it takes no rating of its own (see :meth:`PracticeSession.rate`).
+
 The whole session round-trips through :meth:`PracticeSession.to_dict`, which is what the web layer
 stores so that a closed tab can resume.
 """
@@ -59,6 +65,7 @@ class ItemStatus(enum.StrEnum):
     SKIPPED = "skipped"  # passed over without an answer
     RETRIED = "retried"  # graded, then answered again in the next item instead of rated
     CRAMMED = "crammed"  # graded and its feedback seen in a cram session: no rating, no review
+    ANSWERED = "answered"  # a follow-up, graded: its parent's rating covers it
 
     @property
     def closed(self) -> bool:
@@ -68,6 +75,7 @@ class ItemStatus(enum.StrEnum):
             ItemStatus.SKIPPED,
             ItemStatus.RETRIED,
             ItemStatus.CRAMMED,
+            ItemStatus.ANSWERED,
         )
 
 
@@ -158,6 +166,13 @@ class SessionItem:
     """Answered again at once (the next item); this answer is kept, graded, and not rated."""
     crammed_at: datetime | None = None
     """When its feedback was seen in a cram session (which rates nothing)."""
+    follow_up: str | None = None
+    """The follow-up item asked (``overfitting-fu2``), when this item follows up ``question``."""
+    follows: str | None = None
+    """A follow-up's parent: the attempt id of the answer it follows up."""
+    asked_because: str = ""
+    """What the parent's answer missed or said wrong that chose this follow-up (shown with
+    the feedback; empty when nothing fitted and the rotation chose)."""
 
     @property
     def status(self) -> ItemStatus:
@@ -170,7 +185,7 @@ class SessionItem:
         if self.rating is not None:
             return ItemStatus.RATED
         if self.grade is not None:
-            return ItemStatus.GRADED
+            return ItemStatus.ANSWERED if self.follow_up is not None else ItemStatus.GRADED
         if self.submitted_at is not None:
             return ItemStatus.SUBMITTED
         if self.started_at is not None:
@@ -204,6 +219,9 @@ class SessionItem:
             "skipped_at": format_optional(self.skipped_at),
             "retried": self.retried,
             "crammed_at": format_optional(self.crammed_at),
+            "follow_up": self.follow_up,
+            "follows": self.follows,
+            "asked_because": self.asked_because,
         }
 
     @classmethod
@@ -225,6 +243,9 @@ class SessionItem:
             skipped_at=parse_optional(data.get("skipped_at")),
             retried=bool(data.get("retried", False)),
             crammed_at=parse_optional(data.get("crammed_at")),
+            follow_up=data.get("follow_up"),
+            follows=data.get("follows"),
+            asked_because=data.get("asked_because", ""),
         )
 
 
@@ -322,6 +343,38 @@ class PracticeSession:
         if deadline is None:
             return None
         return max(0.0, (deadline - require_utc(now, "now")).total_seconds())
+
+    def follow_up_of(self, index: int) -> SessionItem | None:
+        """The follow-up asked after answer ``index``, if one was."""
+        item = self._item(index)
+        if item.attempt_id is None or item.follow_up is not None:
+            return None
+        return next((other for other in self.items if other.follows == item.attempt_id), None)
+
+    def parent_of(self, index: int) -> SessionItem | None:
+        """The answer that follow-up ``index`` follows up (``None`` for a main answer)."""
+        item = self._item(index)
+        if item.follows is None:
+            return None
+        return next((other for other in self.items if other.attempt_id == item.follows), None)
+
+    def awaits_follow_up(self, index: int) -> bool:
+        """Whether answer ``index`` waits for its follow-up: asked, and not answered or skipped
+        yet (its feedback and rating come after it)."""
+        follow_up = self.follow_up_of(index)
+        return follow_up is not None and not _passed(follow_up)
+
+    def interviewer_follows_up(self, index: int) -> bool:
+        """Whether, in interview mode, the interviewer asks a follow-up after answer ``index``
+        now: a main answer, graded, with no follow-up yet, and room in the session."""
+        item = self._item(index)
+        return (
+            self.config.mode is SessionMode.INTERVIEW
+            and item.follow_up is None
+            and item.status is ItemStatus.GRADED
+            and self.follow_up_of(index) is None
+            and len(self.items) < MAX_QUESTIONS
+        )
 
     def feedback_ready(self, index: int) -> bool:
         """Whether item ``index``'s feedback may show: graded, and in interview mode, at the end."""
@@ -434,14 +487,55 @@ class PracticeSession:
             raise SessionStateError("answers are retried in drill mode, after their feedback")
         if item.status is not ItemStatus.GRADED or not self.feedback_ready(index):
             raise SessionStateError("an answer is retried after its feedback, before its rating")
-        if any(later.started_at is not None for later in self.items[index + 1 :]):
+        if self.awaits_follow_up(index):
+            raise SessionStateError("answer or skip the follow-up first")
+        # The retry comes after the answer's own follow-up, which stays with the first try.
+        after = index + 1 if self.follow_up_of(index) is None else index + 2
+        if any(later.started_at is not None for later in self.items[after:]):
             raise SessionStateError("a later question has been started: retry it from its page")
         if len(self.items) >= MAX_QUESTIONS:
             raise SessionStateError(f"a session holds at most {MAX_QUESTIONS} questions")
         item.retried = True
         again = SessionItem(question=item.question, category=item.category)
-        self.items.insert(index + 1, again)
+        self.items.insert(after, again)
         return again
+
+    def ask_follow_up(self, index: int, follow_up_id: str, because: str = "") -> SessionItem:
+        """Ask a follow-up of answer ``index``: a new item right after it, to answer next.
+
+        In interview mode the interviewer asks it once the answer is graded (its feedback still
+        hidden); in drill mode, after the feedback and before the rating.
+
+        Returns:
+            The follow-up's item.
+
+        Raises:
+            SessionStateError: the item is a follow-up itself, is not graded (or is rated
+                already), has its follow-up already, a later question has been started, or the
+                session is full.
+        """
+        item = self._item(index)
+        if item.follow_up is not None:
+            raise SessionStateError("a follow-up has no follow-up of its own")
+        if item.status is not ItemStatus.GRADED:
+            raise SessionStateError(
+                "a follow-up is asked after the answer is graded, before its rating"
+            )
+        if self.follow_up_of(index) is not None:
+            raise SessionStateError("this answer's follow-up has been asked already")
+        if any(later.started_at is not None for later in self.items[index + 1 :]):
+            raise SessionStateError("a later question has been started: follow up from its page")
+        if len(self.items) >= MAX_QUESTIONS:
+            raise SessionStateError(f"a session holds at most {MAX_QUESTIONS} questions")
+        asked = SessionItem(
+            question=item.question,
+            category=item.category,
+            follow_up=follow_up_id,
+            follows=item.attempt_id,
+            asked_because=because,
+        )
+        self.items.insert(index + 1, asked)
+        return asked
 
     def attach_grade(self, index: int, grade: dict[str, Any]) -> SessionItem:
         """Attach the grader's result (``GradeResult.to_dict()``) to a submitted item.
@@ -466,6 +560,10 @@ class PracticeSession:
         item = self._item(index)
         if self.config.cram:
             raise SessionStateError("a cram session rates nothing: it leaves the schedule alone")
+        if item.follow_up is not None:
+            # A follow-up is not a card of its own: it is never due, nor asked but after its
+            # question, so FSRS has nothing to schedule. The question's rating covers it.
+            raise SessionStateError("a follow-up is not rated: rate the question it follows up")
         if item.rating is not None:
             raise SessionStateError("this answer has already been rated")
         if item.retried:

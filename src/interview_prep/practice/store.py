@@ -50,7 +50,14 @@ class PracticeStore(Protocol):
         outside cram sessions."""
 
     def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:
-        """The user's attempts (at one question, if given), oldest submission first."""
+        """The user's attempts (at one question, if given), oldest submission first.
+
+        Answers to follow-ups are not among them: mastery, progress, the plan and the
+        schedule are about the questions themselves (see :meth:`follow_up_attempts`).
+        """
+
+    def follow_up_attempts(self, user_id: str, question: QuestionRef) -> list[Attempt]:
+        """The user's answers to the follow-ups of ``question``, oldest submission first."""
 
     def review_logs(
         self, user_id: str, question: QuestionRef | None = None
@@ -117,7 +124,7 @@ class InMemoryPracticeStore:
 
     def first_seen(self, user_id: str) -> dict[QuestionRef, datetime]:
         seen: dict[QuestionRef, datetime] = {}
-        for attempt in self.attempts(user_id):
+        for attempt in self.attempts(user_id):  # follow-ups left out
             if not attempt.cram:
                 seen.setdefault(attempt.question, attempt.submitted_at)
         return seen
@@ -126,7 +133,17 @@ class InMemoryPracticeStore:
         found = [
             a
             for a in self._attempts.values()
-            if a.user_id == user_id and (question is None or a.question == question)
+            if a.user_id == user_id
+            and a.follow_up is None
+            and (question is None or a.question == question)
+        ]
+        return sorted(found, key=lambda a: a.submitted_at)
+
+    def follow_up_attempts(self, user_id: str, question: QuestionRef) -> list[Attempt]:
+        found = [
+            a
+            for a in self._attempts.values()
+            if a.user_id == user_id and a.follow_up is not None and a.question == question
         ]
         return sorted(found, key=lambda a: a.submitted_at)
 

@@ -29,12 +29,15 @@ class SummaryItem:
     """Passed over without an answer: no score (a skip is not a zero)."""
     retried: bool = False
     """Answered again at once in the next row; its score is left out of the mean."""
+    follow_up: str | None = None
+    """The follow-up item this row answers (under its parent's row); left out of the mean."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question.key,
             "skipped": self.skipped,
             "retried": self.retried,
+            "follow_up": self.follow_up,
             "category": self.category,
             "score": self.score,
             "label": self.label,
@@ -88,10 +91,16 @@ def summarise(items: Sequence[SessionItem], weakest: int = 3) -> SessionSummary:
                 weakest_key_points=tuple(point.text for point in feedback.weakest(weakest)),
                 skipped=item.skipped_at is not None,
                 retried=item.retried,
+                follow_up=item.follow_up,
             )
         )
-    # A skip has no score, and a retried answer gave way to its retry: neither counts.
-    scores = [row.score for row in rows if row.score is not None and not row.retried]
+    # A skip has no score, and a retried answer gave way to its retry: neither counts. Nor does
+    # a follow-up, so that the mean of a session compares with one that asked none.
+    scores = [
+        row.score
+        for row in rows
+        if row.score is not None and not row.retried and row.follow_up is None
+    ]
     ranked = sorted(pooled, key=lambda text: -pooled[text])
     return SessionSummary(
         items=tuple(rows),

@@ -117,11 +117,28 @@ class DatabasePracticeStore:
             return _attempt(row)
 
     def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:
-        """The user's attempts (at one question, if given), oldest submission first."""
-        statement = select(AttemptRow).where(AttemptRow.user_id == user_id)
+        """The user's attempts (at one question, if given), oldest submission first; answers
+        to follow-ups are left out (see :meth:`follow_up_attempts`)."""
+        statement = select(AttemptRow).where(
+            AttemptRow.user_id == user_id, AttemptRow.follow_up.is_(None)
+        )
         if question is not None:
             statement = statement.where(*_is_question(AttemptRow, question))
         statement = statement.order_by(AttemptRow.submitted_at, AttemptRow.id)
+        with self.db.session() as session:
+            return [_attempt(row) for row in session.scalars(statement)]
+
+    def follow_up_attempts(self, user_id: str, question: QuestionRef) -> list[Attempt]:
+        """The user's answers to the follow-ups of ``question``, oldest submission first."""
+        statement = (
+            select(AttemptRow)
+            .where(
+                AttemptRow.user_id == user_id,
+                AttemptRow.follow_up.is_not(None),
+                *_is_question(AttemptRow, question),
+            )
+            .order_by(AttemptRow.submitted_at, AttemptRow.id)
+        )
         with self.db.session() as session:
             return [_attempt(row) for row in session.scalars(statement)]
 
@@ -131,7 +148,11 @@ class DatabasePracticeStore:
         first = func.min(AttemptRow.submitted_at)
         statement = (
             select(AttemptRow.bank_id, AttemptRow.question_id, first)
-            .where(AttemptRow.user_id == user_id, AttemptRow.cram.is_(False))
+            .where(
+                AttemptRow.user_id == user_id,
+                AttemptRow.cram.is_(False),
+                AttemptRow.follow_up.is_(None),
+            )
             .group_by(AttemptRow.bank_id, AttemptRow.question_id)
         )
         with self.db.session() as session:
@@ -415,6 +436,7 @@ def _attempt_row(attempt: Attempt) -> AttemptRow:
         session_id=attempt.session_id,
         session_item=attempt.session_item,
         cram=attempt.cram,
+        follow_up=attempt.follow_up,
         grade=dict(attempt.grade) if attempt.grade is not None else None,
     )
 
@@ -434,6 +456,7 @@ def _attempt(row: AttemptRow) -> Attempt:
         grade=row.grade,
         session_item=row.session_item,
         cram=row.cram,
+        follow_up=row.follow_up,
     )
 
 

@@ -252,6 +252,9 @@ class AttemptRow(Base):
     """The attempt's place in its session (a question may be answered twice in one)."""
     cram: Mapped[bool] = mapped_column(default=False, server_default=false())
     """Practised in a cram session: graded and kept, never reviewed by FSRS."""
+    follow_up: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    """The follow-up item answered (migration 0010), when this answers a follow-up of the
+    question (``bank_id``, ``question_id``: the parent, so the foreign key holds) instead."""
     grade: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     """The grader's result (``GradeResult.to_dict()``); SQL NULL until graded."""
 
