@@ -12,6 +12,7 @@ from interview_prep.practice.attempts import AnswerSource, QuestionRef
 from interview_prep.practice.clock import FixedClock
 from interview_prep.practice.scheduling import Rating
 from interview_prep.practice.sessions import (
+    SUBMIT_GRACE_S,
     ItemStatus,
     PracticeSession,
     SessionConfig,
@@ -93,10 +94,21 @@ def test_a_late_submission_is_kept_as_it_stands_and_marked():
     s = session()
     s.start(START)
     item = s.submit("half an answer", START + timedelta(seconds=61))
-    assert item.timed_out and item.answer == "half an answer" and item.time_taken_s == 61
+    # A second late: the countdown's own submission, so it took the limit, not 1:01 of 1:00.
+    assert item.timed_out and item.answer == "half an answer" and item.time_taken_s == 60
     s.start(START + timedelta(seconds=70))
     on_time = s.submit("in time", START + timedelta(seconds=130))
     assert not on_time.timed_out  # exactly at the deadline still counts
+
+
+def test_a_submission_well_past_the_grace_keeps_its_own_time():
+    s = session()
+    s.start(START)
+    grace = timedelta(seconds=60 + SUBMIT_GRACE_S)
+    assert s.submit("just in grace", START + grace).submitted_at == START + timedelta(seconds=60)
+    s.start(START + timedelta(seconds=100))
+    item = s.submit("much later", START + timedelta(seconds=100 + 60 + 30))
+    assert item.timed_out and item.time_taken_s == 90
 
 
 def test_expire_submits_an_abandoned_draft_at_its_deadline():

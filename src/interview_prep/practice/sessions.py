@@ -37,6 +37,9 @@ from .summary import SessionSummary, summarise
 FORMAT_VERSION = 1
 MAX_QUESTIONS = 100
 MAX_TIME_LIMIT_S = 3 * 60 * 60
+SUBMIT_GRACE_S = 5.0
+"""How late a submission may arrive and still count as made at the deadline: the countdown's
+own submission reaches the server a moment after zero, and "1:01 of 1:00" would be untrue."""
 
 
 class SessionStateError(ConflictError):
@@ -419,6 +422,9 @@ class PracticeSession:
     ) -> SessionItem:
         """Submit the current answer; after the deadline it is kept as it stands and marked late.
 
+        A submission within :data:`SUBMIT_GRACE_S` after the deadline is dated at the deadline,
+        as :meth:`expire` dates one: it is the countdown's, so the time taken is the limit.
+
         Returns:
             The submitted item; its ``attempt_id`` is the id to save the attempt under.
 
@@ -430,8 +436,11 @@ class PracticeSession:
         deadline = self.deadline(self.index_of(item))
         item.answer = answer
         item.source = source
-        item.submitted_at = now
         item.timed_out = deadline is not None and now > deadline
+        late_by = (now - deadline).total_seconds() if deadline is not None else 0.0
+        item.submitted_at = (
+            deadline if deadline is not None and 0 < late_by <= SUBMIT_GRACE_S else now
+        )
         item.attempt_id = attempt_id or new_id()
         return item
 

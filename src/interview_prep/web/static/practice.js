@@ -104,8 +104,18 @@
   function answerPage() {
     var form = document.getElementById("answer-form");
     if (!form) return;
+    var textarea = form.querySelector("textarea[name=answer]");
     form.addEventListener("submit", function (event) {
       if (submitting) {
+        event.preventDefault();
+        return;
+      }
+      // Only a click on "Submit answer" asks: the countdown submits whatever stands, and a
+      // skip is meant to leave the answer empty.
+      var button = event.submitter;
+      var empty = textarea && !textarea.value.trim();
+      if (empty && button && button.hasAttribute("data-submit") &&
+          !window.confirm("Submit an empty answer?")) {
         event.preventDefault();
         return;
       }
