@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..errors import InvalidInputError, NotFoundError
 from .accounts import digest
-from .database import Database
+from .database import Database, dialect_insert
 from .schema import AssignmentRow, CohortInvitationRow, CohortMemberRow, CohortRow, UserRow
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -113,7 +112,7 @@ class DatabaseCohortStore:
 
     def join(self, cohort_id: str, user_id: str, now: datetime, role: str = "member") -> None:
         """Add a user to a cohort (again is harmless; a coach stays a coach)."""
-        insert = sqlite.insert if self.db.dialect == "sqlite" else postgresql.insert
+        insert = dialect_insert(self.db.dialect)
         statement = insert(CohortMemberRow).values(
             cohort_id=cohort_id, user_id=user_id, role=role, joined_at=now
         )

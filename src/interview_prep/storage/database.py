@@ -87,6 +87,18 @@ class Database:
         self.engine.dispose()
 
 
+def dialect_insert(dialect: str) -> Any:
+    """The dialect's ``insert`` that knows ``ON CONFLICT``. Imported on use: loading the
+    PostgreSQL dialect pulls in its asyncpg module too, a cost every CLI start would pay."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.insert
+
+
 def _normalise_url(url: str) -> str:
     # SQLAlchemy reads a bare postgresql:// as psycopg2, which is not installed; psycopg 3 is.
     for prefix in ("postgres://", "postgresql://"):

@@ -32,7 +32,7 @@ from ..practice.attempts import AnswerSource, Attempt, QuestionRef
 from ..practice.plan import InterviewPlan
 from ..practice.scheduling import CardPhase, CardState, Rating, ReviewLogEntry
 from ..practice.sessions import PracticeSession
-from .database import Database
+from .database import Database, dialect_insert
 from .schema import (
     AttemptRow,
     CardStateRow,
@@ -42,18 +42,6 @@ from .schema import (
     ReviewLogRow,
     utcnow,
 )
-
-
-def _upsert_insert(dialect: str) -> Any:
-    """The dialect's ``insert`` that knows ``ON CONFLICT``. Imported on use: loading the
-    PostgreSQL dialect pulls in its asyncpg module too, a cost every CLI start would pay."""
-    if dialect == "sqlite":
-        from sqlalchemy.dialects import sqlite
-
-        return sqlite.insert
-    from sqlalchemy.dialects import postgresql
-
-    return postgresql.insert
 
 
 class DatabasePracticeStore:
@@ -186,7 +174,7 @@ class DatabasePracticeStore:
     ) -> None:
         # An upsert, not read-then-write: two processes rating a new question at once would
         # otherwise both insert it on PostgreSQL, where a write session does not exclude others.
-        insert = _upsert_insert(self.db.dialect)
+        insert = dialect_insert(self.db.dialect)
         statement = insert(CardStateRow).values(
             user_id=user_id,
             bank_id=question.bank_id,
@@ -239,7 +227,7 @@ class DatabasePracticeStore:
                 request answered, graded or rated meanwhile): the copy is not written.
             InvalidInputError: the session cannot be stored.
         """
-        insert = _upsert_insert(self.db.dialect)
+        insert = dialect_insert(self.db.dialect)
         statement = insert(PracticeSessionRow).values(
             user_id=session.user_id,
             id=session.id,
@@ -303,7 +291,7 @@ class DatabasePracticeStore:
             if plan is None:
                 session.execute(delete(InterviewPlanRow).where(InterviewPlanRow.user_id == user_id))
                 return
-            insert = _upsert_insert(self.db.dialect)
+            insert = dialect_insert(self.db.dialect)
             statement = insert(InterviewPlanRow).values(
                 user_id=user_id,
                 interview_on=plan.interview_on,

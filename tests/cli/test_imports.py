@@ -1,0 +1,54 @@
+"""What a command imports, which is most of what it costs to start (benchmarks/startup.py times it).
+
+Each command runs in a new interpreter, as a user's does, and reports the heavy packages it
+loaded: the schema checker, the migrations, the numeric and model libraries, and pydantic (the
+web layer's; a command line that imports it pays about 0.15 s before it starts).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("jsonschema", "alembic", "numpy", "onnxruntime", "pydantic", "fastapi", "yaml")
+
+
+def _loaded_after(code: str, env_dir: Path) -> list[str]:
+    script = "\n".join(
+        [
+            "import json, sys",
+            code,
+            f"heavy = set({HEAVY!r})",
+            'print(json.dumps(sorted({n.split(".")[0] for n in sys.modules} & heavy)))',
+        ]
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={"INTERVIEW_PREP_DATA_DIR": str(env_dir), "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+    )
+    loaded: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_importing_the_command_line_loads_none_of_the_heavy_packages(tmp_path):
+    assert _loaded_after("import interview_prep.cli", tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["banks"], ["questions", "--bank", "ml-engineer"], ["show", "bias-variance-tradeoff"]],
+)
+def test_a_browsing_command_on_a_current_database_loads_none_of_them(tmp_path, args):
+    # The first command of a data folder creates the database (Alembic, the bundled bank's
+    # YAML); the ones after it find the schema current and the bundled files unchanged.
+    run = "from interview_prep.cli import main\nmain({args!r})"
+    _loaded_after(run.format(args=["banks"]), tmp_path)
+    assert _loaded_after(run.format(args=args), tmp_path) == []
