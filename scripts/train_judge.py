@@ -20,12 +20,16 @@ library versions give the same file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
+import multiprocessing
 import random
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -348,6 +352,64 @@ class StateCache:
         )
 
 
+@dataclass
+class Job:
+    """One model to train: a CV fold (judged on its held-out pairs) or the final one."""
+
+    label: str
+    train_pairs: list[Pair]
+    judged_pairs: list[Pair]
+    seed: int
+
+
+def run_job(
+    job: Job,
+    states: dict[str, TokenStates],
+    options: dict[str, Any],
+    progress: Progress | None = None,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Train one model; its exported parameters and its probabilities on ``job.judged_pairs``."""
+    torch.set_num_threads(1)
+    with contextlib.ExitStack() as stack:
+        if progress is None:
+            progress = stack.enter_context(Progress(disable=True))
+        model = train(
+            job.train_pairs, states, seed=job.seed, progress=progress, label=job.label, **options
+        )
+    return model.export(), run_batches(model, job.judged_pairs, states)
+
+
+def run_jobs(
+    jobs: list[Job],
+    states: dict[str, TokenStates],
+    options: dict[str, Any],
+    workers: int,
+    progress: Progress,
+    started: float,
+) -> list[tuple[dict[str, np.ndarray], np.ndarray]]:
+    """Run ``jobs`` in order, or ``workers`` at a time in separate processes (one core each).
+
+    Each model is trained from its own seed alone, so the results do not depend on how many run
+    at once.
+    """
+    if workers <= 1:
+        results = []
+        for job in jobs:
+            results.append(run_job(job, states, options, progress))
+            progress.console.print(f"{job.label} done at {time.perf_counter() - started:.0f} s")
+        return results
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(run_job, job, states, options) for job in jobs]
+        for job, future in zip(jobs, futures, strict=True):
+            future.add_done_callback(
+                lambda _, label=job.label: progress.console.print(
+                    f"{label} done at {time.perf_counter() - started:.0f} s"
+                )
+            )
+        return [future.result() for future in futures]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folds", type=int, default=5, help="question-level CV folds (0: none)")
@@ -356,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, default=64)
     parser.add_argument("--joint", action="store_true", help="read both sides together first")
     parser.add_argument("--cv-only", action="store_true", help="report the CV, write nothing")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="models trained at once, one process and core each"
+    )
     parser.add_argument("--out", type=Path, default=None, help="folder for judge.npz/json")
     parser.add_argument(
         "--cache",
@@ -402,23 +467,33 @@ def main(argv: list[str] | None = None) -> int:
         # since a false accusation costs a candidate more than a missed one.
         thresholds = {"covers": 0.5, "partly": 0.3, "contradicts": 0.9, "states_claim": 0.75}
         cv: dict[str, object] = {}
+        options = {"epochs": args.epochs, "width": args.width, "joint": args.joint}
+        # A few pairs with the probabilities PyTorch gives, so that a test can check the numpy port.
+        check_pairs = random.Random(args.seed).sample(pairs, min(12, len(pairs)))
+        jobs: list[Job] = []
+        fold_rows: list[list[int]] = []
         if args.folds > 1:
             questions = sorted({p.question_id for p in pairs})
             random.Random(args.seed).shuffle(questions)
             fold_of = {q: i % args.folds for i, q in enumerate(questions)}
-            out_of_fold = np.zeros((len(pairs), 3))
             for fold in range(args.folds):
-                train_pairs = [p for p in pairs if fold_of[p.question_id] != fold]
                 held = [i for i, p in enumerate(pairs) if fold_of[p.question_id] == fold]
-                model = train(
-                    train_pairs, states, epochs=args.epochs, seed=args.seed + fold,
-                    width=args.width, progress=progress, label=f"fold {fold + 1}/{args.folds}",
-                    joint=args.joint,
-                )  # fmt: skip
-                out_of_fold[held] = run_batches(model, [pairs[i] for i in held], states)
-                progress.console.print(
-                    f"fold {fold + 1}/{args.folds} done at {time.perf_counter() - started:.0f} s"
+                fold_rows.append(held)
+                jobs.append(
+                    Job(
+                        f"fold {fold + 1}/{args.folds}",
+                        [p for p in pairs if fold_of[p.question_id] != fold],
+                        [pairs[i] for i in held],
+                        args.seed + fold,
+                    )
                 )
+        if not args.cv_only:
+            jobs.append(Job("final", pairs, check_pairs, args.seed))
+        results = run_jobs(jobs, states, options, args.jobs, progress, started)
+        if args.folds > 1:
+            out_of_fold = np.zeros((len(pairs), 3))
+            for held, (_, probabilities) in zip(fold_rows, results, strict=False):
+                out_of_fold[held] = probabilities
             cv = class_report(out_of_fold, pairs)
             if args.out:
                 # Kept beside the model (not shipped) for looking at the errors of the judge.
@@ -442,22 +517,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"thresholds from out-of-fold predictions: {thresholds}")
         if args.cv_only:
             return 0
-
-        model = train(
-            pairs, states, epochs=args.epochs, seed=args.seed, width=args.width,
-            progress=progress, label="final", joint=args.joint,
-        )  # fmt: skip
-    arrays = model.export()
+    arrays, torch_probs = results[-1]
     assert set(arrays) == set(PARAMETERS) | (set(JOINT_PARAMETERS) if args.joint else set())
     folder = args.out
     weights_file = folder / "judge.npz" if folder else weights_path()
     meta_file = folder / "judge.json" if folder else meta_path()
     weights_file.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(weights_file, **arrays)
-    # A few pairs with the probabilities PyTorch gives, so that a test can check the numpy port.
-    rng = random.Random(args.seed)
-    check_pairs = rng.sample(pairs, min(12, len(pairs)))
-    torch_probs = run_batches(model, check_pairs, states)
     numpy_model = JudgeModel({k: v for k, v in arrays.items()})
     numpy_probs = np.vstack(
         [numpy_model.judge([states[p.item]], [states[p.span]])[0, 0] for p in check_pairs]
