@@ -94,6 +94,33 @@ def test_search_without_results_says_so(page: Page) -> None:
     expect(page).to_have_url(re.compile(rf"{BANK_PAGE}$"))
 
 
+def test_filters_that_match_nothing_say_so_and_clear_in_one_click(
+    page: Page, live_db: Database
+) -> None:
+    records = repository.list_questions(live_db, bank=BANK)
+    category = next(
+        c
+        for c in sorted({r.question.category for r in records})
+        if not any(
+            r.question.category == c and r.question.difficulty.value == "hard" for r in records
+        )
+    )
+    page.goto(BANK_PAGE)
+    page.get_by_label("Category").select_option(category)
+    page.get_by_label("Difficulty").select_option("hard")
+    empty = page.locator("#results .empty")
+    expect(page).to_have_url(re.compile(r"&difficulty=hard$"))
+    expect(empty).to_have_text(
+        re.compile(
+            r"Nothing found\.\s+No question matches all of these filters\.\s+Clear the filters"
+        )
+    )
+    screenshot(page, "bank-filters-empty")
+    empty.get_by_role("link", name="Clear the filters").click()
+    expect(page).to_have_url(re.compile(rf"{BANK_PAGE}$"))
+    expect(page.locator("#results details.question")).to_have_count(len(records))
+
+
 def test_filters_combine_stay_in_the_url_and_survive_a_reload(
     page: Page, live_db: Database
 ) -> None:

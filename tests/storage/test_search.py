@@ -17,7 +17,15 @@ from interview_prep.storage import (
     list_questions,
     search,
 )
-from interview_prep.storage.search import POSTGRESQL_INDEXES, Term, parse_query, to_safe_html
+from interview_prep.storage.search import (
+    POSTGRESQL_INDEXES,
+    START,
+    STOP,
+    Term,
+    as_sentences,
+    parse_query,
+    to_safe_html,
+)
 
 HOSTILE = [
     '"',
@@ -82,6 +90,43 @@ def test_snippet_marks_matches(bank_db: Database) -> None:
     hit = search(bank_db, "learning rate")[0]
     assert hit.record.id == "gradient-descent"
     assert "<mark>learning</mark> <mark>rate</mark>" in hit.snippet
+
+
+def test_snippet_of_key_points_keeps_them_apart_as_sentences(db: Database, bank: Bank) -> None:
+    points = (
+        "The gap shows up only on validation data, so rule out a pipeline mismatch before "
+        "calling it overfitting",
+        "Checks the validation path: same preprocessing and tokenizer.",
+        "Compares the curves",
+    )
+    question = dataclasses.replace(
+        bank.questions[0],
+        id="val-gap",
+        key_points=tuple(
+            dataclasses.replace(bank.questions[0].key_points[0], text=point) for point in points
+        ),
+    )
+    import_bank(db, dataclasses.replace(bank, questions=(question,)))
+    snippet = re.sub(r"</?mark>", "", search(db, "overfitting pipeline validation")[0].snippet)
+    assert "calling it overfitting. Checks the validation" in snippet
+
+
+@pytest.mark.parametrize(
+    ("raw", "joined"),
+    [
+        ("one\ntwo", "one. two"),
+        ("one.\ntwo", "one. two"),
+        ("what?\n\n  two", "what? two"),
+        (
+            f"calling it {START}overfitting{STOP}\nChecks",
+            f"calling it {START}overfitting{STOP}. Checks",
+        ),
+        (f"{START}done.{STOP}\nnext", f"{START}done.{STOP} next"),
+        ("no break at all", "no break at all"),
+    ],
+)
+def test_as_sentences(raw: str, joined: str) -> None:
+    assert as_sentences(raw) == joined
 
 
 def test_snippet_escapes_html_from_the_bank(db: Database, bank: Bank) -> None:

@@ -166,7 +166,25 @@ def snippets(
         best = max(candidates, key=lambda raw: (raw or "").count(START))
         if best and START in best:
             marked[pk] = best.translate(restore) if restore else best
-    return {pk: to_safe_html(raw) for pk, raw in marked.items()}
+    return {pk: to_safe_html(as_sentences(raw)) for pk, raw in marked.items()}
+
+
+_LINE_BREAK = re.compile(rf"([.!?;:…])?([{START}{STOP}]*)[ \t]*\n\s*")
+
+
+def as_sentences(raw: str) -> str:
+    """One line of text from lines (key points, paragraphs) that may not end with a full stop.
+
+    The key points are stored one a line, and a snippet shows them on one line: "… calling it
+    overfitting\nChecks the validation path" would read as one sentence. A line without its
+    own punctuation gets a full stop (after any match marker that closes it).
+    """
+
+    def join(match: re.Match[str]) -> str:
+        stop, markers = match.group(1), match.group(2)
+        return f"{stop}{markers} " if stop else f"{markers}. "
+
+    return _LINE_BREAK.sub(join, raw).strip()
 
 
 def _sqlite_snippets(
@@ -229,6 +247,6 @@ def to_safe_html(raw: str) -> str:
 
 def plain_snippet(text_: str, limit: int = 200) -> str:
     """The start of a text as safe HTML, for a match that has no snippet of its own."""
-    text_ = text_.replace(START, "").replace(STOP, "")
+    text_ = as_sentences(text_.replace(START, "").replace(STOP, ""))
     short = text_ if len(text_) <= limit else text_[:limit].rsplit(" ", 1)[0] + " …"
     return html.escape(short, quote=True)

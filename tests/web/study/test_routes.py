@@ -158,7 +158,11 @@ def test_no_match_for_filters_is_stated(client: TestClient) -> None:
     page = soup(client.get("/banks/ml-basics?category=Evaluation&difficulty=hard").text)
     assert page.select("details.question") == []
     assert "No questions match these filters." in page.select_one("#status").get_text()
-    assert page.select_one("#results .empty") is not None
+    empty = page.select_one("#results .empty")
+    assert " ".join(empty.get_text().split()) == (
+        "Nothing found. No question matches all of these filters. Clear the filters"
+    )
+    assert empty.select_one("a")["href"] == "/banks/ml-basics"
 
 
 def test_search_shows_ranked_hits_with_highlighted_snippets(client: TestClient) -> None:
@@ -178,6 +182,8 @@ def test_search_with_no_results_says_so_plainly(client: TestClient) -> None:
     assert "No questions match “zebra”." in page.select_one("#status").get_text()
     empty = page.select_one("#results .empty")
     assert empty is not None and empty.select_one('a[href="/banks/ml-basics"]') is not None
+    assert "Check the spelling or try a shorter, more general word." in empty.get_text()
+    assert empty.select_one("a").get_text() == "Clear the search"
 
 
 def test_search_combines_with_filters(client: TestClient) -> None:
