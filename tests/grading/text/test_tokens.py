@@ -3,6 +3,7 @@ from interview_prep.grading.text.tokens import (
     negated_positions,
     split_clauses,
     split_sentences,
+    stem,
     tokenize,
 )
 
@@ -52,3 +53,27 @@ def test_negation_reaches_forward_until_a_contrast():
     tokens = tokenize("L1 does not shrink weights to zero, but L2 does")
     negated = {tokens[i].text for i in negated_positions(tokens)}
     assert negated == {"shrink", "weights", "to", "zero"}
+
+
+def test_stemming_in_many_threads_at_once_gives_each_word_its_own_stem():
+    # The server grades answers in parallel threads; a stemmer shared between them mixed up
+    # their words (wrong stems, or an IndexError).
+    import random
+    import string
+    from concurrent.futures import ThreadPoolExecutor
+
+    import snowballstemmer
+
+    rng = random.Random(7)
+    words = [
+        "".join(rng.choices(string.ascii_lowercase, k=rng.randint(6, 14))) + suffix
+        for suffix in ("ational", "ization", "fulness", "ively", "ings")
+        for _ in range(4000)
+    ]
+    expected = snowballstemmer.stemmer("english").stemWords(words)
+    uncached = stem.__wrapped__
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        chunks = [words[start::8] for start in range(8)]
+        results = list(pool.map(lambda chunk: [uncached(word) for word in chunk], chunks))
+    for start, result in enumerate(results):
+        assert result == expected[start::8]

@@ -9,6 +9,7 @@ place, HTML and emoji included.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -193,7 +194,10 @@ def lemma(word: str) -> str:
     return word
 
 
-_stemmer = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it is working on in itself, so two threads sharing one
+# corrupt each other's words (an IndexError in a server grading answers in parallel): each
+# thread gets its own.
+_stemmers = threading.local()
 
 
 @lru_cache(maxsize=65536)
@@ -201,7 +205,10 @@ def stem(word: str) -> str:
     """The Snowball (Porter 2) stem of a lemma: a looser key for counting overlap."""
     if not word.isalpha():
         return word
-    result: str = _stemmer.stemWord(word)
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    result: str = stemmer.stemWord(word)
     return result
 
 
