@@ -17,6 +17,7 @@ from ...errors import LoginError, TooManyAttemptsError
 from ...storage.accounts import SESSION_LIFETIME
 from ..auth import SESSION_COOKIE, Visitor, requires, visitor_of
 from ..form_tokens import LOGIN_FORM
+from ..password_work import run_password_work
 from ..templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -62,14 +63,18 @@ async def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login", dependencies=PUBLIC)
-def log_in(
+async def log_in(
     request: Request,
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=2000)] = "",
     login_token: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """Check the password, start a session and go where the visitor was going."""
+    """Check the password, start a session and go where the visitor was going.
+
+    The check runs on the password executor (:mod:`..password_work`): many logins at once
+    queue there instead of filling the thread pool that every other request needs.
+    """
     state = request.app.state
     next_url = safe_next(next)
     if not state.config.team:
@@ -77,7 +82,9 @@ def log_in(
     LOGIN_FORM.check(request, login_token)
     address = request.client.host if request.client else "unknown"
     try:
-        _, token = service.log_in(state.accounts, username, password, address, state.clock())
+        _, token = await run_password_work(
+            service.log_in, state.accounts, username, password, address, state.clock()
+        )
     except LoginError as error:
         return _login_page(
             request, next_url, error=error.message, username=username, status=error.status

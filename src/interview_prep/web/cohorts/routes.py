@@ -19,6 +19,7 @@ from ...practice.cohort_report import report_to_csv
 from ..account.routes import logged_in
 from ..auth import Visitor, actor_of, requires, visitor_of
 from ..form_tokens import JOIN_FORM
+from ..password_work import run_password_work
 from ..templating import render
 from .views import cohort_for, dashboard_context, report_of, visible_cohorts
 
@@ -144,7 +145,7 @@ def _join_page(request: Request, context: dict[str, object], status: int = 200) 
 
 
 @router.post("/join/{token}", dependencies=PUBLIC)
-def join(
+async def join(
     request: Request,
     token: str,
     username: Annotated[str, Form(max_length=200)] = "",
@@ -152,7 +153,25 @@ def join(
     password: Annotated[str, Form(max_length=2000)] = "",
     join_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Join the cohort; a visitor without an account makes one first and is logged in."""
+    """Join the cohort; a visitor without an account makes one first and is logged in.
+
+    A new account's password is hashed, so the step runs on the password executor, where a
+    cohort joining at once queues as a crowd logging in does.
+    """
+    return await run_password_work(
+        _join,
+        request,
+        token,
+        username=username,
+        name=name,
+        password=password,
+        join_token=join_token,
+    )
+
+
+def _join(
+    request: Request, token: str, *, username: str, name: str, password: str, join_token: str
+) -> Response:
     state = request.app.state
     now = state.clock()
     cohort = state.cohorts.invitation(token, now)
