@@ -369,15 +369,26 @@ class PracticeSession:
 
     def interviewer_follows_up(self, index: int) -> bool:
         """Whether, in interview mode, the interviewer asks a follow-up after answer ``index``
-        now: a main answer, graded, with no follow-up yet, and room in the session."""
+        now (see :meth:`ask_follow_up`)."""
+        return self.config.mode is SessionMode.INTERVIEW and self.can_follow_up(index)
+
+    def can_follow_up(self, index: int) -> bool:
+        """Whether a follow-up of answer ``index`` may be asked now (see :meth:`ask_follow_up`)."""
+        return self._follow_up_refused(index) is None
+
+    def _follow_up_refused(self, index: int) -> str | None:
         item = self._item(index)
-        return (
-            self.config.mode is SessionMode.INTERVIEW
-            and item.follow_up is None
-            and item.status is ItemStatus.GRADED
-            and self.follow_up_of(index) is None
-            and len(self.items) < MAX_QUESTIONS
-        )
+        if item.follow_up is not None:
+            return "a follow-up has no follow-up of its own"
+        if item.status is not ItemStatus.GRADED:
+            return "a follow-up is asked after the answer is graded, before its rating"
+        if self.follow_up_of(index) is not None:
+            return "this answer's follow-up has been asked already"
+        if any(later.started_at is not None for later in self.items[index + 1 :]):
+            return "a later question has been started: follow up from its page"
+        if len(self.items) >= MAX_QUESTIONS:
+            return f"a session holds at most {MAX_QUESTIONS} questions"
+        return None
 
     def feedback_ready(self, index: int) -> bool:
         """Whether item ``index``'s feedback may show: graded, and in interview mode, at the end."""
@@ -523,19 +534,10 @@ class PracticeSession:
                 already), has its follow-up already, a later question has been started, or the
                 session is full.
         """
-        item = self._item(index)
-        if item.follow_up is not None:
-            raise SessionStateError("a follow-up has no follow-up of its own")
-        if item.status is not ItemStatus.GRADED:
-            raise SessionStateError(
-                "a follow-up is asked after the answer is graded, before its rating"
-            )
-        if self.follow_up_of(index) is not None:
-            raise SessionStateError("this answer's follow-up has been asked already")
-        if any(later.started_at is not None for later in self.items[index + 1 :]):
-            raise SessionStateError("a later question has been started: follow up from its page")
-        if len(self.items) >= MAX_QUESTIONS:
-            raise SessionStateError(f"a session holds at most {MAX_QUESTIONS} questions")
+        refused = self._follow_up_refused(index)
+        if refused is not None:
+            raise SessionStateError(refused)
+        item = self.items[index]
         asked = SessionItem(
             question=item.question,
             category=item.category,

@@ -13,9 +13,11 @@ from typing import Any
 from starlette.requests import Request
 
 from ...domain.questions import Question
+from ...errors import NotFoundError
 from ...practice.attempts import LOCAL_USER_ID, QuestionRef
 from ...practice.clock import Clock
 from ...practice.service import Grader, PracticeSettings
+from ...practice.sessions import SessionItem
 from ...practice.store import PracticeStore
 from ...settings import Config
 from ...storage import repository
@@ -91,3 +93,28 @@ class PracticeContext:
         if record is not None:
             return record
         return repository.get_question(self.db, ref.question_id, bank=ref.bank_id)
+
+    def follow_ups(self, ref: QuestionRef) -> tuple[Question, ...]:
+        """The follow-up items of a question, in its order; none for a user's bank."""
+        from ...catalog import follow_up_items  # reads the follow-up file on first use
+
+        bank = self._bank(ref.bank_id)
+        return tuple(follow_up_items(self.db, bank).get(ref.question_id, ())) if bank else ()
+
+    def question_of(self, item: SessionItem) -> Question:
+        """What a session item asks: its question, or the follow-up of it that it asks.
+
+        Raises:
+            NotFoundError: the question, or the follow-up, is gone.
+        """
+        if item.follow_up is None:
+            return self.record(item.question).question
+        from ...catalog import follow_up_question
+
+        bank = self._bank(item.question.bank_id)
+        if bank is None:
+            raise NotFoundError(f"The bank of follow-up {item.follow_up!r} is gone.")
+        return follow_up_question(self.db, bank, item.question.question_id, item.follow_up)
+
+    def _bank(self, bank_id: str) -> BankSummary | None:
+        return next((bank for bank in self.banks if bank.id == bank_id), None)

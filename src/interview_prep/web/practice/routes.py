@@ -199,8 +199,8 @@ def submit_answer(
 ) -> Response:
     """Submit an answer as it stands (empty is allowed: it scores 0), grade it, move on."""
     ctx = PracticeContext.of(request)
-    sessions.submit(ctx, session_id, index, answer, sessions.parse_source(source))
-    return _redirect(session_url(session_id))
+    session = sessions.submit(ctx, session_id, index, answer, sessions.parse_source(source))
+    return _redirect(session_url(session_id) + sessions.anchor_after(session, index))
 
 
 @router.post("/practice/sessions/{session_id}/draft")
@@ -224,6 +224,14 @@ def skip_question(request: Request, session_id: str, index: Index) -> Response:
 def retry_answer(request: Request, session_id: str, index: Index) -> Response:
     """Answer the question again at once (drill mode, after its feedback), graded again."""
     sessions.retry(PracticeContext.of(request), session_id, index)
+    return _redirect(session_url(session_id))
+
+
+@router.post("/practice/sessions/{session_id}/follow-up")
+def follow_up(request: Request, session_id: str, index: Index) -> Response:
+    """Ask the answer's follow-up (drill mode, after its feedback): the one that probes what it
+    missed or said wrong."""
+    sessions.follow_up(PracticeContext.of(request), session_id, index)
     return _redirect(session_url(session_id))
 
 
@@ -251,6 +259,11 @@ def feedback_page(request: Request, session_id: str, number: int) -> Response:
     session = sessions.load_session(ctx, session_id)
     index = number - 1
     sessions.check_feedback(session, index)
+    parent = session.parent_of(index)
+    if parent is not None:  # a follow-up's feedback is on its parent's page
+        return _redirect(
+            f"{session_url(session)}/questions/{session.index_of(parent) + 1}#follow-up"
+        )
     record = ctx.record(session.items[index].question)
     context = feedback_view(ctx, session, index, record)
     return render(request, "practice/feedback.html", context, headers=NO_STORE)

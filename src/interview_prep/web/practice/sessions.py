@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...errors import InvalidInputError, NotFoundError, StaleWriteError
@@ -24,6 +23,7 @@ from ...practice.attempts import AnswerSource
 from ...practice.scheduling import Rating
 from ...practice.service import (
     Grader,
+    ask_follow_up,
     close_crammed,
     expire_overdue,
     grade_answer,
@@ -32,7 +32,7 @@ from ...practice.service import (
     skip_question,
     submit_answer,
 )
-from ...practice.sessions import ItemStatus, PracticeSession, SessionStateError
+from ...practice.sessions import ItemStatus, PracticeSession, SessionMode, SessionStateError
 from ...storage.records import QuestionRecord
 from .context import PracticeContext
 
@@ -63,9 +63,14 @@ class Step:
 
 def next_step(session: PracticeSession) -> Step:
     """Feedback waiting for a rating comes first (drill mode: after each answer; interview
-    mode: once every question is answered), then the next question, then the summary."""
+    mode: once every question is answered), then the next question, then the summary. An
+    answer whose follow-up is being asked waits for it: its feedback shows the follow-up's."""
     for index, item in enumerate(session.items):
-        if item.status is ItemStatus.GRADED and session.feedback_ready(index):
+        if (
+            item.status is ItemStatus.GRADED
+            and session.feedback_ready(index)
+            and not session.awaits_follow_up(index)
+        ):
             return Step(StepKind.FEEDBACK, index)
     current = session.current_index
     if current is not None:
@@ -92,14 +97,23 @@ def session_questions(ctx: PracticeContext, session: PracticeSession) -> list[Qu
     return [ctx.record(item.question) for item in session.items]
 
 
-def _grade_submitted(
-    ctx: PracticeContext, session: PracticeSession, questions: Sequence[QuestionRecord]
-) -> None:
+def _grade_submitted(ctx: PracticeContext, session: PracticeSession) -> None:
     grader: Grader | None = None
     for index, item in enumerate(session.items):
         if item.status is ItemStatus.SUBMITTED:
             grader = grader or ctx.grader()
-            grade_answer(ctx.store, session, index, questions[index].question, grader)
+            _grade(ctx, session, index, grader)
+
+
+def _grade(ctx: PracticeContext, session: PracticeSession, index: int, grader: Grader) -> None:
+    """Grade answer ``index``; in interview mode the interviewer then asks its follow-up (the
+    next item: inserting it while :func:`_grade_submitted` walks the items is safe)."""
+    item = session.items[index]
+    grade_answer(ctx.store, session, index, ctx.question_of(item), grader)
+    if session.interviewer_follows_up(index):
+        follow_ups = ctx.follow_ups(item.question)
+        if follow_ups:
+            ask_follow_up(ctx.store, session, index, ctx.record(item.question).question, follow_ups)
 
 
 def resume(ctx: PracticeContext, session_id: str) -> tuple[PracticeSession, Step]:
@@ -125,10 +139,10 @@ _STALE_RETRIES = 3
 
 
 def _bring_up_to_date(ctx: PracticeContext, session: PracticeSession) -> Step:
-    questions = session_questions(ctx, session)
+    session_questions(ctx, session)  # every question still there, or NotFoundError
     now = ctx.now()
     expire_overdue(ctx.store, session, now)
-    _grade_submitted(ctx, session, questions)
+    _grade_submitted(ctx, session)
     step = next_step(session)
     if step.kind is StepKind.ANSWER and session.items[step.index].started_at is None:
         session.start(now)
@@ -202,12 +216,12 @@ def submit(
         _check_index(session, index)
         if session.current_index != index or session.items[index].started_at is None:
             return session
-        record = ctx.record(session.items[index].question)
+        ctx.question_of(session.items[index])  # still there, or NotFoundError before saving
         try:
             submitted = submit_answer(
                 ctx.store, session, _normalise(answer), ctx.now(), source=source
             )
-            grade_answer(ctx.store, session, submitted, record.question, ctx.grader())
+            _grade(ctx, session, submitted, ctx.grader())
         except StaleWriteError:
             # The same answer, sent again to another process, got there first.
             return load_session(ctx, session_id)
@@ -316,6 +330,31 @@ def retry(ctx: PracticeContext, session_id: str, index: int) -> PracticeSession:
     return session
 
 
+def follow_up(ctx: PracticeContext, session_id: str, index: int) -> PracticeSession:
+    """Ask answer ``index``'s follow-up now (drill mode, after its feedback): the one that
+    fits what the answer missed or said wrong. A second click changes nothing.
+
+    Raises:
+        NotFoundError: no such session.
+        InvalidInputError: the session has no question ``index``, or it has no follow-up.
+        SessionStateError: not possible now (rated already, or a later question started).
+    """
+    with _lock(session_id):
+        session = load_session(ctx, session_id)
+        _check_index(session, index)
+        if session.follow_up_of(index) is not None:
+            return session
+        item = session.items[index]
+        follow_ups = ctx.follow_ups(item.question) if item.follow_up is None else ()
+        if not follow_ups:
+            raise InvalidInputError("This question has no follow-up to ask.")
+        try:
+            ask_follow_up(ctx.store, session, index, ctx.record(item.question).question, follow_ups)
+        except StaleWriteError:
+            return load_session(ctx, session_id)
+    return session
+
+
 def close_cram(ctx: PracticeContext, session_id: str, index: int) -> PracticeSession:
     """Move on from answer ``index``'s feedback in a cram session (no rating, no review). A
     second click changes nothing.
@@ -335,6 +374,14 @@ def close_cram(ctx: PracticeContext, session_id: str, index: int) -> PracticeSes
         except StaleWriteError:
             return load_session(ctx, session_id)
     return session
+
+
+def anchor_after(session: PracticeSession, index: int) -> str:
+    """Where on the next page to land after answer ``index``: in drill mode a follow-up's
+    feedback is a section of its parent's feedback page."""
+    item = session.items[index] if 0 <= index < len(session.items) else None
+    drill = session.config.mode is SessionMode.DRILL
+    return "#follow-up" if drill and item is not None and item.follow_up is not None else ""
 
 
 def session_url(session: PracticeSession | str) -> str:

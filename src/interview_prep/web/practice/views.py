@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ...domain.questions import Difficulty
+from ...domain.questions import Difficulty, Question
 from ...practice.attempts import QuestionRef
 from ...practice.feedback import (
     Feedback,
@@ -31,6 +31,7 @@ from ...practice.sessions import (
     MAX_QUESTIONS,
     ItemStatus,
     PracticeSession,
+    SessionItem,
     SessionMode,
     SessionOrder,
 )
@@ -108,7 +109,9 @@ def setup_view(
             "url": session_url(session),
             "answered": sum(1 for item in session.items if item.submitted_at is not None),
             "to_rate": sum(
-                1 for item in session.items if item.submitted_at is not None and not item.rating
+                1
+                for item in session.items
+                if item.submitted_at is not None and not item.rating and item.follow_up is None
             ),
             "started": local_datetime(session.created_at, ctx.zone),
         }
@@ -172,11 +175,24 @@ def practise_view(
     }
 
 
+def question_numbers(session: PracticeSession) -> list[int]:
+    """Each item's question number, from 1: a follow-up takes its parent's (right before it)."""
+    numbers, number = [], 0
+    for item in session.items:
+        number += item.follow_up is None
+        numbers.append(max(number, 1))
+    return numbers
+
+
 def _progress(session: PracticeSession, index: int) -> dict[str, Any]:
+    numbers = question_numbers(session)
     return {
         "session": session,
-        "number": index + 1,
-        "total": len(session.items),
+        "index": index,
+        "number": numbers[index],
+        "numbers": numbers,
+        "total": sum(1 for item in session.items if item.follow_up is None),
+        "is_follow_up": session.items[index].follow_up is not None,
         "drill": session.config.mode is SessionMode.DRILL,
         "session_url": session_url(session),
         "active_nav": "practice",
@@ -192,10 +208,10 @@ def question_view(
     remaining = session.remaining_s(ctx.now()) if deadline is not None else None
     return {
         **_progress(session, index),
-        "index": index,
         "item": item,
         "record": record,
-        "question": record.question,
+        "question": ctx.question_of(item),
+        "parent_question": record.question,
         "limit_s": session.config.time_limit_s,
         "remaining_s": remaining,
         "remaining_text": duration(remaining) if remaining is not None else "",
@@ -259,32 +275,55 @@ def _ratings(suggested: Rating | None, chosen: Rating | None) -> list[dict[str, 
     ]
 
 
-def feedback_view(
-    ctx: PracticeContext, session: PracticeSession, index: int, record: QuestionRecord
+def answer_feedback(
+    session: PracticeSession, item: SessionItem, question: Question
 ) -> dict[str, Any]:
-    """One answer's feedback: score, highlighted answer beside the model answer, key points,
-    misconceptions, and the rating buttons with the suggested one marked."""
-    item = session.items[index]
+    """What the feedback on one answer shows (a question's, or a follow-up's): the score, the
+    answer highlighted beside the model answer, and the key points by how they fared."""
     feedback = read_feedback(item.grade)
     numbered = [NumberedPoint(n, point) for n, point in enumerate(feedback.key_points, start=1)]
-    suggested = item.suggested or feedback.suggested
     return {
-        **_progress(session, index),
-        "index": index,
         "item": item,
-        "record": record,
-        "question": record.question,
+        "question": question,
         "feedback": feedback,
         "answer_html": highlighted_answer(item.answer, feedback),
         "covered": [p for p in numbered if p.point.status is KeyPointStatus.COVERED],
         "partial": [p for p in numbered if p.point.status is KeyPointStatus.PARTIAL],
         "missed": [p for p in numbered if p.point.status is KeyPointStatus.MISSED],
-        "suggested": suggested,
-        "ratings": _ratings(suggested, item.rating),
         "time_taken": duration(item.time_taken_s),
         "limit_text": duration(session.config.time_limit_s) if session.config.time_limit_s else "",
         "score_text": "–" if feedback.score is None else f"{feedback.score:.1f}",
         "score_percent": 0 if feedback.score is None else round(feedback.score / 5 * 100),
+    }
+
+
+def feedback_view(
+    ctx: PracticeContext, session: PracticeSession, index: int, record: QuestionRecord
+) -> dict[str, Any]:
+    """One answer's feedback: score, highlighted answer beside the model answer, key points,
+    misconceptions, its follow-up's feedback when one was asked, and the rating buttons with
+    the suggested one marked."""
+    item = session.items[index]
+    main = answer_feedback(session, item, record.question)
+    feedback = main["feedback"]
+    suggested = item.suggested or feedback.suggested
+    follow_up = session.follow_up_of(index)
+    return {
+        **_progress(session, index),
+        **main,
+        "main": main,
+        "record": record,
+        "follow_up": answer_feedback(session, follow_up, ctx.question_of(follow_up))
+        if follow_up is not None and follow_up.status is not ItemStatus.SKIPPED
+        else None,
+        "follow_up_skipped": ctx.question_of(follow_up)
+        if follow_up is not None and follow_up.status is ItemStatus.SKIPPED
+        else None,
+        "can_follow_up": session.config.mode is SessionMode.DRILL
+        and session.can_follow_up(index)
+        and bool(ctx.follow_ups(item.question)),
+        "suggested": suggested,
+        "ratings": _ratings(suggested, item.rating),
         "rated": item.rating is not None,
         "cram": session.config.cram,
         "crammed": item.crammed_at is not None,
@@ -296,21 +335,31 @@ def feedback_view(
     }
 
 
+def feedback_url(session: PracticeSession, index: int) -> str:
+    """Where answer ``index``'s feedback is: a follow-up's is on its parent's page."""
+    parent = session.parent_of(index)
+    if parent is None:
+        return f"{session_url(session)}/questions/{index + 1}"
+    return f"{session_url(session)}/questions/{session.index_of(parent) + 1}#follow-up"
+
+
 def summary_view(
     ctx: PracticeContext, session: PracticeSession, records: list[QuestionRecord]
 ) -> dict[str, Any]:
     """The end-of-session table. In interview mode, scores stay hidden until every question is
     answered, as the feedback does."""
     summary = session.summary()
+    numbers = question_numbers(session)
     rows = []
     for index, (row, record) in enumerate(zip(summary.items, records, strict=True)):
         # A skipped question has no feedback, and nothing to hide until the end either.
         visible = session.feedback_ready(index) or row.skipped
         rows.append(
             {
-                "number": index + 1,
+                "number": numbers[index],
                 "row": row,
                 "record": record,
+                "follow_up": ctx.question_of(session.items[index]) if row.follow_up else None,
                 "visible": visible,
                 "score_text": "skipped"
                 if row.skipped
@@ -318,7 +367,7 @@ def summary_view(
                 if row.score is None or not visible
                 else f"{row.score:.1f}",
                 "time_text": duration(row.time_taken_s),
-                "feedback_url": f"{session_url(session)}/questions/{index + 1}"
+                "feedback_url": feedback_url(session, index)
                 if visible and not row.skipped
                 else None,
             }
@@ -326,6 +375,7 @@ def summary_view(
     return {
         "session": session,
         "cram": session.config.cram,
+        "question_count": numbers[-1] if numbers else 0,
         "summary": summary,
         "rows": rows,
         "finished": session.is_finished,
@@ -346,6 +396,7 @@ def replay_view(
     since the previous attempt at the question. Feedback that the session itself still hides
     (interview mode, before the end) stays hidden here too."""
     entries = []
+    numbers = question_numbers(session)
     for entry, record in zip(
         replay(session, ctx.store.attempts(ctx.user_id)), records, strict=True
     ):
@@ -354,7 +405,9 @@ def replay_view(
         entries.append(
             {
                 "entry": entry,
+                "number": numbers[index],
                 "record": record,
+                "follow_up": ctx.question_of(entry.item) if entry.item.follow_up else None,
                 "visible": session.feedback_ready(index),
                 "answer_html": highlighted_answer(entry.item.answer, entry.feedback),
                 "score_text": "–"
@@ -369,11 +422,12 @@ def replay_view(
                 "previous_score": ""
                 if change is None or change.previous.score is None
                 else f"{change.previous.score:.1f}",
-                "feedback_url": f"{session_url(session)}/questions/{entry.number}",
+                "feedback_url": feedback_url(session, index),
             }
         )
     return {
         "session": session,
+        "question_count": numbers[-1] if numbers else 0,
         "entries": entries,
         "started": local_datetime(session.created_at, ctx.zone),
         "session_url": session_url(session),
