@@ -152,12 +152,25 @@ def test_interview_mode_gives_feedback_only_at_the_end(practice):
         "interview",
         "--count",
         "2",
-        lines=["labels\n", "\n", "clusters\n", "\n", "\n", "again\n"],
+        lines=[
+            *("labels\n", "\n", "the follow-up, with labels\n", "\n"),
+            *("clusters\n", "\n", "the second follow-up\n", "\n"),
+            *("\n", "again\n"),
+        ],
     )
     assert status == 0
     assert out.index("Question 2 of 2") < out.index("All answered") < out.index("Score")
+    # The interviewer follows each answer up, and its feedback comes with its question's.
+    assert out.index("Follow-up to question 1") < out.index("Question 2 of 2")
+    assert out.index("Question 2 of 2") < out.index("Follow-up to question 2")
+    assert out.count("The interviewer's follow-up:") == 2
     ratings = [r.rating for r in practice.store.review_logs(LOCAL_USER_ID)]
     assert ratings == [Rating.GOOD, Rating.AGAIN]
+    answered = practice.store.follow_up_attempts(LOCAL_USER_ID, FIRST)
+    assert [a.answer for a in answered] == ["the follow-up, with labels"]
+    assert answered[0].follow_up.startswith("supervised-vs-unsupervised-fu")
+    assert answered[0].score == 4.0
+    assert "↳ follow-up supervised-vs-unsupervised-fu" in out
 
 
 def test_the_answer_is_saved_before_grading(practice, monkeypatch):

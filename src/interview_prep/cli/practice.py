@@ -3,7 +3,9 @@
 The loop is the web's, through :mod:`interview_prep.practice.service`: a question, a typed answer
 (several lines, ended by an empty line or Ctrl-D), the grader's feedback, and a rating that goes
 to FSRS. Plain standard input cannot redraw a countdown while the user types, so the deadline is
-shown up front and an answer submitted after it is kept and marked as timed out.
+shown up front and an answer submitted after it is kept and marked as timed out. In interview
+mode the interviewer follows each answer up with one of the question's follow-ups (those the
+bundled bank ships), answered and graded the same way; its feedback comes with its question's.
 
 Four module-level seams (``clock``, ``load_questions``, ``open_store``, ``load_grader``) are what
 tests replace to drive the loop headless.
@@ -23,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..domain.questions import Difficulty, Question
-from ..errors import ConfigurationError, InvalidInputError
+from ..errors import ConfigurationError, InvalidInputError, NotFoundError
 from ..input_policy import clean_text
 from ..practice.attempts import LOCAL_USER_ID, QuestionRef
 from ..practice.clock import Clock, utc_now
@@ -35,6 +37,7 @@ from ..practice.service import (
     Grader,
     PracticeSettings,
     QuestionRecordLike,
+    ask_follow_up,
     close_crammed,
     grade_answer,
     rate_answer,
@@ -42,7 +45,13 @@ from ..practice.service import (
     start_session,
     submit_answer,
 )
-from ..practice.sessions import PracticeSession, SessionConfig, SessionMode, SessionOrder
+from ..practice.sessions import (
+    PracticeSession,
+    SessionConfig,
+    SessionItem,
+    SessionMode,
+    SessionOrder,
+)
 from ..practice.store import InMemoryPracticeStore, PracticeStore
 from .context import console, err_console, state
 from .terminal import escape
@@ -162,14 +171,18 @@ def _read_rating(stream: TextIO, suggested: Rating | None) -> Rating:
 def _show_question(session: PracticeSession, index: int, question: Question) -> None:
     item = session.items[index]
     subtitle = f"{escape(question.category)} · {question.difficulty.value}"
+    number, total = (
+        session.question_numbers()[index],
+        sum(i.follow_up is None for i in session.items),
+    )
+    title = (
+        f"Follow-up to question {number}: the interviewer asks"
+        if item.follow_up is not None
+        else f"Question {number} of {total}"
+    )
     console.print()
     console.print(
-        Panel(
-            escape(question.question),
-            title=f"Question {index + 1} of {len(session.items)}",
-            subtitle=subtitle,
-            title_align="left",
-        )
+        Panel(escape(question.question), title=title, subtitle=subtitle, title_align="left")
     )
     deadline = session.deadline(index)
     if deadline is not None and item.started_at is not None:
@@ -260,11 +273,15 @@ def _show_summary(session: PracticeSession) -> None:
     table.add_column("Time", justify="right")
     table.add_column("Rating")
     table.add_column("Weakest key points")
-    for number, item in enumerate(summary.items, start=1):
+    numbers = session.question_numbers()
+    for index, item in enumerate(summary.items):
         time = "–" if item.time_taken_s is None else _duration(item.time_taken_s)
+        follow_up = item.follow_up is not None
         table.add_row(
-            str(number),
-            escape(item.question.key),
+            "" if follow_up else str(numbers[index]),
+            f"  ↳ follow-up {escape(item.follow_up or '')}"
+            if follow_up
+            else escape(item.question.key),
             "–" if item.score is None else f"{item.score:.1f}",
             time + (" ⏱" if item.timed_out else ""),
             item.rating.label if item.rating else "–",
@@ -299,16 +316,27 @@ def run_session(
     settings: PracticeSettings,
     stream: TextIO,
     speak: Callable[[Question], str | None] | None = None,
+    follow_ups: Callable[[QuestionRef], Sequence[Question]] = lambda ref: (),
 ) -> None:
     """Drive a session to its end (or until input ends), reading answers from ``stream``.
 
     With ``speak``, each answer is spoken instead: ``speak`` records and transcribes it and
-    returns the (corrected) transcript.
+    returns the (corrected) transcript. ``follow_ups`` gives a question's follow-up items, for
+    the interviewer to ask in interview mode.
     """
     drill = session.config.mode is SessionMode.DRILL
+
+    def asked(item: SessionItem) -> Question:
+        if item.follow_up is None:
+            return questions[item.question]
+        found = [q for q in follow_ups(item.question) if q.id == item.follow_up]
+        if not found:
+            raise NotFoundError(f"the follow-up {item.follow_up!r} is no longer in its bank")
+        return found[0]
+
     while session.current_index is not None:
         index = session.current_index
-        question = questions[session.items[index].question]
+        question = asked(session.items[index])
         session.start(clock())
         store.save_session(session)
         _show_question(session, index, question)
@@ -320,16 +348,27 @@ def run_session(
         _show_submitted(session, index)
         with console.status("Grading…"):
             grade_answer(store, session, index, question, grader)
+        item = session.items[index]
+        if session.interviewer_follows_up(index) and follow_ups(item.question):
+            ask_follow_up(store, session, index, question, follow_ups(item.question))
         if drill:
             _show_feedback(session, index, question)
             _rate_or_move_on(session, store, index, settings, stream)
     if not drill:
         console.print("\n[bold]All answered: here is your feedback.[/]")
+        numbers = session.question_numbers()
         for index, item in enumerate(session.items):
-            if item.rating is None and item.crammed_at is None:
+            if item.follow_up is None and item.rating is None and item.crammed_at is None:
                 question = questions[item.question]
-                console.print(f"\n[bold]Question {index + 1}:[/] {escape(question.question)}")
+                console.print(f"\n[bold]Question {numbers[index]}:[/] {escape(question.question)}")
                 _show_feedback(session, index, question)
+                follow_up = session.follow_up_of(index)
+                if follow_up is not None and follow_up.grade is not None:
+                    fu_question = asked(follow_up)
+                    console.print(
+                        f"\n[bold]The interviewer's follow-up:[/] {escape(fu_question.question)}"
+                    )
+                    _show_feedback(session, session.index_of(follow_up), fu_question)
                 _rate_or_move_on(session, store, index, settings, stream)
     _show_summary(session)
 
@@ -412,7 +451,23 @@ def practice(
         searched=searched,
     )
     questions = {ref_of(record): record.question for record in records}
-    run_session(session, store, questions, grader, settings, sys.stdin, speak)
+    run_session(
+        session, store, questions, grader, settings, sys.stdin, speak, follow_ups=_follow_ups()
+    )
+
+
+def _follow_ups() -> Callable[[QuestionRef], Sequence[Question]]:
+    """A question's follow-up items (read from the bank's follow-up file on first need)."""
+    from ..catalog import follow_up_items
+    from ..storage import repository
+
+    banks = {bank.id: bank for bank in repository.list_banks(state.database())}
+
+    def of(ref: QuestionRef) -> Sequence[Question]:
+        bank = banks.get(ref.bank_id)
+        return follow_up_items(state.database(), bank).get(ref.question_id, ()) if bank else ()
+
+    return of
 
 
 def export_history_command(

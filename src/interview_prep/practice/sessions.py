@@ -347,6 +347,15 @@ class PracticeSession:
             return None
         return max(0.0, (deadline - require_utc(now, "now")).total_seconds())
 
+    def question_numbers(self) -> list[int]:
+        """Each item's question number, from 1: a follow-up takes its question's (the one
+        right before it), so "question 2 of 3" counts questions, not follow-ups."""
+        numbers, number = [], 0
+        for item in self.items:
+            number += item.follow_up is None
+            numbers.append(max(number, 1))
+        return numbers
+
     def follow_up_of(self, index: int) -> SessionItem | None:
         """The follow-up asked after answer ``index``, if one was."""
         item = self._item(index)

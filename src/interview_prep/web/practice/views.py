@@ -175,17 +175,8 @@ def practise_view(
     }
 
 
-def question_numbers(session: PracticeSession) -> list[int]:
-    """Each item's question number, from 1: a follow-up takes its parent's (right before it)."""
-    numbers, number = [], 0
-    for item in session.items:
-        number += item.follow_up is None
-        numbers.append(max(number, 1))
-    return numbers
-
-
 def _progress(session: PracticeSession, index: int) -> dict[str, Any]:
-    numbers = question_numbers(session)
+    numbers = session.question_numbers()
     return {
         "session": session,
         "index": index,
@@ -349,7 +340,7 @@ def summary_view(
     """The end-of-session table. In interview mode, scores stay hidden until every question is
     answered, as the feedback does."""
     summary = session.summary()
-    numbers = question_numbers(session)
+    numbers = session.question_numbers()
     rows = []
     for index, (row, record) in enumerate(zip(summary.items, records, strict=True)):
         # A skipped question has no feedback, and nothing to hide until the end either.
@@ -396,7 +387,7 @@ def replay_view(
     since the previous attempt at the question. Feedback that the session itself still hides
     (interview mode, before the end) stays hidden here too."""
     entries = []
-    numbers = question_numbers(session)
+    numbers = session.question_numbers()
     for entry, record in zip(
         replay(session, ctx.store.attempts(ctx.user_id)), records, strict=True
     ):
