@@ -26,6 +26,19 @@ def test_htmx_is_the_vendored_2_0_11_file_and_its_origin_is_noted() -> None:
     assert "npm pack htmx.org@2.0.11" in notice and "0BSD" in notice
 
 
+def test_katex_is_the_vendored_npm_release_as_its_notice_says() -> None:
+    folder = STATIC_DIR / "katex"
+    notice = (STATIC_DIR / "README.md").read_text()
+    assert "npm pack katex@0.19.1" in notice
+    for name in ("katex.min.js", "katex.min.css", "auto-render.min.js"):
+        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        assert f"`{name}` `{digest}`" in notice, name
+    assert b'version:"0.19.1"' in (folder / "katex.min.js").read_bytes()
+    assert "MIT License" in (folder / "LICENSE").read_text()
+    fonts = sorted(path.suffix for path in (folder / "fonts").iterdir())
+    assert fonts and set(fonts) == {".woff2"}
+
+
 def test_static_files_are_served_with_long_caching_when_versioned(client: TestClient) -> None:
     url = static_url(HTMX_FILE)
     assert url.startswith(f"/static/{HTMX_FILE}?v=")
@@ -33,7 +46,7 @@ def test_static_files_are_served_with_long_caching_when_versioned(client: TestCl
     assert response.status_code == 200
     assert response.content == (STATIC_DIR / HTMX_FILE).read_bytes()
     assert "immutable" in response.headers["cache-control"]
-    for name in ("app.css", "app.js", "favicon.svg"):
+    for name in ("app.css", "dark.css", "theme.js", "math.js", "katex/katex.min.js", "favicon.svg"):
         assert client.get(static_url(name)).status_code == 200
     assert "cache-control" not in client.get("/static/app.css").headers
 
