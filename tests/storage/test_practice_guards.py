@@ -226,3 +226,29 @@ def test_an_interview_plan_is_set_replaced_and_cleared(store: DatabasePracticeSt
     assert store.interview_plan(LOCAL_USER_ID) == plan
     store.save_interview_plan(LOCAL_USER_ID, None)
     assert store.interview_plan(LOCAL_USER_ID) is None
+
+
+def test_migration_0010_keeps_answers_and_its_downgrade_drops_the_follow_ups(
+    store: DatabasePracticeStore, db: Database
+) -> None:
+    from dataclasses import replace
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from interview_prep.storage import upgrade
+    from interview_prep.storage.database import _alembic_config
+
+    store.save_attempt_before_grading(_attempt("main", None))
+    store.save_attempt_before_grading(replace(_attempt("fu", None), follow_up="adam-fu1"))
+    with db.session(write=True) as transaction:
+        command.downgrade(_alembic_config(transaction.connection()), "0009")
+    with db.session() as transaction:
+        columns = transaction.execute(text("SELECT * FROM attempts")).keys()
+        ids = transaction.scalars(text("SELECT id FROM attempts")).all()
+    # Without the column, a follow-up's answer would read as an answer to its question.
+    assert "follow_up" not in columns and ids == ["main"]
+    upgrade(db.url)
+    (attempt,) = store.attempts(LOCAL_USER_ID)
+    assert attempt.id == "main" and attempt.follow_up is None
+    assert store.follow_up_attempts(LOCAL_USER_ID, ADAM) == []

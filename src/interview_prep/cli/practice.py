@@ -171,10 +171,7 @@ def _read_rating(stream: TextIO, suggested: Rating | None) -> Rating:
 def _show_question(session: PracticeSession, index: int, question: Question) -> None:
     item = session.items[index]
     subtitle = f"{escape(question.category)} · {question.difficulty.value}"
-    number, total = (
-        session.question_numbers()[index],
-        sum(i.follow_up is None for i in session.items),
-    )
+    number, total = session.question_numbers()[index], session.question_count
     title = (
         f"Follow-up to question {number}: the interviewer asks"
         if item.follow_up is not None

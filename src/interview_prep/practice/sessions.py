@@ -347,6 +347,18 @@ class PracticeSession:
             return None
         return max(0.0, (deadline - require_utc(now, "now")).total_seconds())
 
+    @property
+    def question_count(self) -> int:
+        """How many questions the session asks, its follow-ups not counted."""
+        return sum(1 for item in self.items if item.follow_up is None)
+
+    @property
+    def answered_count(self) -> int:
+        """How many of its questions (follow-ups not counted) have been answered."""
+        return sum(
+            1 for item in self.items if item.follow_up is None and item.submitted_at is not None
+        )
+
     def question_numbers(self) -> list[int]:
         """Each item's question number, from 1: a follow-up takes its question's (the one
         right before it), so "question 2 of 3" counts questions, not follow-ups."""

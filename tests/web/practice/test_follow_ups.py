@@ -46,8 +46,13 @@ def bundled_db(tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def app_client(bundled_db: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(bundled_db, clock=FixedClock(START))) as test_client:
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def app_client(bundled_db: Database, clock: FixedClock) -> Iterator[TestClient]:
+    with TestClient(create_app(bundled_db, clock=clock)) as test_client:
         yield test_client
 
 
@@ -178,6 +183,28 @@ def test_a_drill_answers_a_follow_up_on_request_and_resumes_mid_follow_up(
     store = DatabasePracticeStore(bundled_db)
     (saved,) = store.follow_up_attempts(LOCAL_USER_ID, OVERFITTING)
     assert saved.answer == "" and saved.score == 0
+
+
+def test_a_follow_up_left_when_its_time_ran_out_is_submitted_and_graded_on_resume(
+    app_client: TestClient, bundled_db: Database, clock: FixedClock
+) -> None:
+    url = start(app_client, "interview", "ml-engineer/overfitting", "ml-engineer/validation-set")
+    app_client.get(url)
+    submit(app_client, url, 0, PARTIAL)  # the follow-up's page, its clock started
+    app_client.post(f"{url}/draft", data={"index": "1", "answer": "Dropout zeroes units"})
+    listed = page_of(app_client.get("/practice")).select_one(".resume-item")
+    assert "1 of 2 questions answered" in text(listed)  # follow-ups are not questions
+    clock.advance(seconds=121)  # the tab was closed; its 2 minutes ran out
+    page = page_of(app_client.get(url))
+    assert text(page.select_one("h1")) == "What is the purpose of a validation dataset?"
+    store = DatabasePracticeStore(bundled_db)
+    session = store.load_session(LOCAL_USER_ID, url.rsplit("/", 1)[-1])
+    assert session is not None
+    follow_up = session.items[1]
+    assert follow_up.timed_out and follow_up.answer == "Dropout zeroes units"
+    assert follow_up.grade is not None and follow_up.submitted_at == session.deadline(1)
+    (saved,) = store.follow_up_attempts(LOCAL_USER_ID, OVERFITTING)
+    assert saved.timed_out and saved.is_graded
 
 
 def test_a_huge_follow_up_answer_is_graded_truncated_with_a_notice(

@@ -107,7 +107,7 @@ def setup_view(
         {
             "session": session,
             "url": session_url(session),
-            "answered": sum(1 for item in session.items if item.submitted_at is not None),
+            "answered": session.answered_count,
             "to_rate": sum(
                 1
                 for item in session.items
@@ -167,9 +167,7 @@ def practise_view(
         "current_url": session_url(current) if current else "",
         "current_has_it": current is not None
         and any(item.question == ref for item in current.items),
-        "current_answered": sum(1 for item in current.items if item.submitted_at is not None)
-        if current
-        else 0,
+        "current_answered": current.answered_count if current else 0,
         "current_started": local_datetime(current.created_at, ctx.zone) if current else "",
         "active_nav": "practice",
     }
@@ -182,7 +180,7 @@ def _progress(session: PracticeSession, index: int) -> dict[str, Any]:
         "index": index,
         "number": numbers[index],
         "numbers": numbers,
-        "total": sum(1 for item in session.items if item.follow_up is None),
+        "total": session.question_count,
         "is_follow_up": session.items[index].follow_up is not None,
         "drill": session.config.mode is SessionMode.DRILL,
         "session_url": session_url(session),
@@ -366,7 +364,7 @@ def summary_view(
     return {
         "session": session,
         "cram": session.config.cram,
-        "question_count": numbers[-1] if numbers else 0,
+        "question_count": session.question_count,
         "summary": summary,
         "rows": rows,
         "finished": session.is_finished,
@@ -418,7 +416,7 @@ def replay_view(
         )
     return {
         "session": session,
-        "question_count": numbers[-1] if numbers else 0,
+        "question_count": session.question_count,
         "entries": entries,
         "started": local_datetime(session.created_at, ctx.zone),
         "session_url": session_url(session),

@@ -220,11 +220,12 @@ def grade_recording(
                 ctx, recording.session_id, recording.item_index, text, AnswerSource.SPOKEN
             )
             item = session.items[recording.item_index]
+            asked = ctx.question_of(item)  # a follow-up's delivery is judged for its question
             store.save_grade(
                 ctx.user_id,
                 recording.id,
                 transcript=corrected,
-                delivery=delivery_of(question, corrected),
+                delivery=delivery_of(asked, corrected),
                 attempt_id=item.attempt_id if item.source is AnswerSource.SPOKEN else None,
             )
             url = session_url(session)
