@@ -78,6 +78,22 @@ class LoginRequiredError(InterviewPrepError):
     title = "Please log in"
 
 
+class PasswordChangeRequiredError(InterviewPrepError):
+    """A user logged in with a one-time password, asking for anything before choosing their own."""
+
+    status = 403
+    code = "password_change_required"
+    title = "Choose your password"
+
+
+class ClientGoneError(InterviewPrepError):
+    """The client disconnected while its request waited its turn; the work was not done."""
+
+    status = 499  # nginx's "client closed request": no one reads this answer
+    code = "client_gone"
+    title = "Client gone"
+
+
 class LoginError(InterviewPrepError):
     """A username and password that do not match an active account."""
 

@@ -19,6 +19,7 @@ TABLE = {
     Action.PRACTISE: (False, True, True, True),
     Action.VIEW_PROGRESS: (False, True, True, True),
     Action.MANAGE_OWN_ACCOUNT: (False, True, True, True),
+    Action.CHOOSE_PASSWORD: (False, True, True, True),
     Action.VIEW_COHORT: (False, False, True, True),
     Action.MANAGE_COHORTS: (False, False, True, True),
     Action.MANAGE_USERS: (False, False, False, True),
@@ -34,6 +35,14 @@ def test_every_action_has_a_row() -> None:
 def test_who_may_do_each_action(action: Action) -> None:
     got = tuple(allowed(actor, action) for actor in (None, ALICE, COACH, ADMIN))
     assert got == TABLE[action]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_one_time_password_opens_nothing_but_choosing_ones_own(role: Role) -> None:
+    newcomer = Actor("nina", role, frozenset({"spring"}), must_choose_password=True)
+    opened = {action for action in Action if allowed(newcomer, action)}
+    assert opened == {Action.VIEW_PUBLIC, Action.CHOOSE_PASSWORD}
+    assert not allowed(newcomer, Action.PRACTISE, Resource(owner_id="nina"))
 
 
 def test_practice_is_only_ones_own() -> None:

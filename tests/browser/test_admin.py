@@ -39,12 +39,12 @@ def admin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         db.close()
 
 
-def _log_in(page: Page, base: str, username: str, password: str) -> None:
+def _log_in(page: Page, base: str, username: str, password: str, lands_on: str = "/") -> None:
     page.goto(f"{base}/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{base}/")
+    expect(page).to_have_url(f"{base}{lands_on}")
 
 
 def _row(page: Page, username: str):
@@ -80,14 +80,31 @@ def test_an_admin_manages_users_through_the_page(
     expect(page.get_by_role("status")).to_contain_text("New password for")
     assert page.evaluate("typeof window.__xss") == "undefined"
 
-    # The new coach logs in with the one-time password and finds no users page.
+    # The new coach logs in with the one-time password, must choose their own before anything
+    # else, and then finds no users page.
     page.context.clear_cookies()
-    _log_in(page, admin_server, "coach1", password)
+    _log_in(page, admin_server, "coach1", password, lands_on="/account/password")
+    expect(page.locator("h1")).to_have_text("Choose your password")
+    page.goto(f"{admin_server}/practice")
+    expect(page).to_have_url(f"{admin_server}/account/password?next=/practice")
+    page.get_by_label("New password").fill("chloe's own password")
+    page.get_by_label("The same again").fill("chloe's own passwordd")
+    page.get_by_role("button", name="Save my password").click()
+    expect(page.get_by_role("alert")).to_contain_text("The two passwords differ")
+    screenshot(page, "choose-password", full_page=True)
+    page.get_by_label("New password").fill("chloe's own password")
+    page.get_by_label("The same again").fill("chloe's own password")
+    page.get_by_role("button", name="Save my password").click()
+    expect(page).to_have_url(f"{admin_server}/practice")
+    page.context.clear_cookies()
+    _log_in(page, admin_server, "coach1", "chloe's own password")
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
     response = page.goto(f"{admin_server}/admin/users")
     assert response is not None and response.status == 404
-    # Chromium reports the 404 on the console; nothing else went wrong.
+    # Chromium reports the refused password (422) and the 404 on the console; nothing else.
     assert no_browser_errors == [
-        "console: Failed to load resource: the server responded with a status of 404 (Not Found)"
+        "console: Failed to load resource: the server responded with a status of 422 "
+        "(Unprocessable Entity)",
+        "console: Failed to load resource: the server responded with a status of 404 (Not Found)",
     ]
     no_browser_errors.clear()

@@ -80,3 +80,15 @@ def test_db_backup_restore_and_check(cli, tmp_path) -> None:
     assert "alice" in listed and "bob" not in listed
     status, out, _ = cli("db", "check")
     assert status == 0 and "consistent" in out
+
+
+def test_a_one_time_password_must_be_replaced_at_the_first_login(cli) -> None:
+    cli("users", "add", "nina", "--one-time", "--password-stdin", stdin="handed over pass\n")
+    cli("users", "add", "omar", "--password-stdin", stdin="omar's own choice\n")
+    rows = {line.split()[1]: line for line in cli("users", "list")[1].splitlines() if "│" in line}
+    assert "one-time password" in rows["nina"] and "one-time" not in rows["omar"]
+    # A reset with --one-time hands one over too; without it, the password is the user's.
+    cli("users", "reset-password", "omar", "--one-time", "--password-stdin", stdin="x" * 12)
+    cli("users", "reset-password", "nina", "--password-stdin", stdin="nina's own choice\n")
+    rows = {line.split()[1]: line for line in cli("users", "list")[1].splitlines() if "│" in line}
+    assert "one-time password" in rows["omar"] and "one-time" not in rows["nina"]

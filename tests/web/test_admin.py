@@ -11,7 +11,7 @@ from interview_prep.storage import Database
 from interview_prep.storage.accounts import DatabaseAccountStore
 
 from .conftest import soup
-from .teams import add_user, log_in, team_app
+from .teams import add_user, csrf_of, log_in, team_app
 
 
 @pytest.fixture
@@ -65,7 +65,17 @@ def test_an_admin_manages_accounts_in_the_browser_pages(app, study_db: Database)
         assert _rows(made.text)["nina"] == {"role": "coach", "status": "Active"}
         assert "Nina <b>N</b>" in soup(made.text).select_one("tr[data-username=nina]").text
         log_in(newcomer, "nina", password)
-        assert newcomer.get("/cohorts").status_code == 200  # a coach now
+        chosen = newcomer.post(
+            "/account/password",
+            data={
+                "password": "nina's own one",
+                "repeated": "nina's own one",
+                "csrf_token": csrf_of(newcomer),
+            },
+            follow_redirects=False,
+        )
+        assert chosen.status_code == 303
+        assert newcomer.get("/cohorts", follow_redirects=False).status_code == 200  # a coach now
 
         alice_csrf = log_in(alice, "alice")
         disabled = admin.post(

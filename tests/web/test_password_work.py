@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
+from interview_prep.errors import ClientGoneError
 from interview_prep.storage import Database
 from interview_prep.web import password_work
 
@@ -40,3 +43,28 @@ def test_a_login_waits_for_a_password_slot_while_pages_are_served(study_db: Data
         assert login.result(timeout=60).status_code == 303
         assert all(blocker.result() for blocker in blockers)
         assert bob.get("/account").status_code == 200
+
+
+class _GoneClient:
+    """A request whose client has disconnected (what Starlette's ``is_disconnected`` says)."""
+
+    url = type("URL", (), {"path": "/login"})()
+
+    async def is_disconnected(self) -> bool:
+        return True
+
+
+def test_a_login_whose_client_left_the_queue_is_never_checked() -> None:
+    release = threading.Event()
+    checked: list[str] = []
+    blockers = [password_work.EXECUTOR.submit(release.wait, 60) for _ in range(password_work.SLOTS)]
+    try:
+        with pytest.raises(ClientGoneError):
+            asyncio.run(
+                password_work.run_password_work(_GoneClient(), checked.append, "bob")  # type: ignore[arg-type]
+            )
+    finally:
+        release.set()
+    assert all(blocker.result() for blocker in blockers)
+    password_work.EXECUTOR.submit(lambda: None).result()  # the queue has drained
+    assert checked == []

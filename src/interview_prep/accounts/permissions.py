@@ -29,6 +29,8 @@ class Action(enum.StrEnum):
     """Keep one's own practice: sessions, attempts, ratings."""
     VIEW_PROGRESS = "view-progress"
     """See a user's progress and history (the resource names its owner)."""
+    CHOOSE_PASSWORD = "choose-password"
+    """Replace a one-time password with one's own: the only thing such a login may do."""
     MANAGE_OWN_ACCOUNT = "manage-own-account"
     """Log out (here or everywhere), make API tokens for oneself."""
     VIEW_COHORT = "view-cohort"
@@ -49,6 +51,8 @@ class Actor:
     role: Role
     coaches: frozenset[str] = field(default_factory=frozenset)
     """Ids of the cohorts this user coaches."""
+    must_choose_password: bool = False
+    """Logged in with a one-time password: only choosing their own is open to them."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,16 @@ class Resource:
     """Cohorts the owner belongs to, or the one cohort acted on."""
 
 
-_ANY_USER = frozenset({Action.VIEW_BANKS, Action.GRADE, Action.PRACTISE, Action.MANAGE_OWN_ACCOUNT})
+_ANY_USER = frozenset(
+    {
+        Action.VIEW_BANKS,
+        Action.GRADE,
+        Action.PRACTISE,
+        Action.MANAGE_OWN_ACCOUNT,
+        Action.CHOOSE_PASSWORD,
+    }
+)
+_BEFORE_CHOOSING_A_PASSWORD = frozenset({Action.VIEW_PUBLIC, Action.CHOOSE_PASSWORD})
 _ADMIN_ONLY = frozenset({Action.MANAGE_USERS, Action.MANAGE_BANKS})
 
 
@@ -82,6 +95,8 @@ def allowed(actor: Actor | None, action: Action, resource: Resource | None = Non
         return True
     if actor is None:
         return False
+    if actor.must_choose_password and not open_before_choosing_a_password(action):
+        return False
     admin = actor.role is Role.ADMIN
     if action in _ADMIN_ONLY:
         return admin
@@ -98,3 +113,10 @@ def allowed(actor: Actor | None, action: Action, resource: Resource | None = Non
             return False
         return resource is None or bool(actor.coaches & resource.cohort_ids)
     raise AssertionError(f"no rule for action {action!r}")  # a new Action needs its rule here
+
+
+def open_before_choosing_a_password(action: Action) -> bool:
+    """Whether a user logged in with a one-time password may do ``action`` before choosing their
+    own: nothing but that (and what anyone may do), so the password handed over is good for
+    one thing only."""
+    return action in _BEFORE_CHOOSING_A_PASSWORD

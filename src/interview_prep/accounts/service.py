@@ -30,12 +30,15 @@ def add_user(
     *,
     role: Role = Role.CANDIDATE,
     display_name: str = "",
+    one_time: bool = False,
 ) -> User:
     """Create an account.
 
     Args:
         password: the first password; ``None`` makes an account that cannot log in until its
             password is set (``users reset-password``).
+        one_time: the password is handed over by whoever makes the account, so the user must
+            choose their own at the first login.
 
     Raises:
         InvalidInputError: the username, name or password cannot be used.
@@ -45,7 +48,14 @@ def add_user(
     if password is not None:
         check_password(password)
     hashed = passwords.hash_password(password) if password is not None else None
-    return store.add_user(name, hashed, role, check_display_name(display_name), now)
+    return store.add_user(
+        name,
+        hashed,
+        role,
+        check_display_name(display_name),
+        now,
+        must_change_password=one_time and hashed is not None,
+    )
 
 
 def find_user(store: DatabaseAccountStore, username: str) -> User:
@@ -62,8 +72,14 @@ def find_user(store: DatabaseAccountStore, username: str) -> User:
     return user
 
 
-def reset_password(store: DatabaseAccountStore, username: str, password: str) -> User:
+def reset_password(
+    store: DatabaseAccountStore, username: str, password: str, *, one_time: bool = False
+) -> User:
     """Set a new password; the account's browser sessions end.
+
+    Args:
+        one_time: the password is handed over to the user, who must choose their own at the
+            next login.
 
     Raises:
         NotFoundError: no such user.
@@ -71,8 +87,30 @@ def reset_password(store: DatabaseAccountStore, username: str, password: str) ->
     """
     user = find_user(store, username)
     check_password(password)
-    store.set_password_hash(user.id, passwords.hash_password(password))
+    store.set_password_hash(user.id, passwords.hash_password(password), must_change=one_time)
     return user
+
+
+def choose_password(
+    store: DatabaseAccountStore, user: User, password: str, repeated: str, now: datetime
+) -> str:
+    """Replace a one-time password with the user's own choice; returns a new session's token.
+
+    Every session of the account ends, the one it was chosen in too (its cookie is replaced
+    by the returned token's), so whoever else saw the one-time password is logged out.
+
+    Raises:
+        InvalidInputError: the two entries differ, the password cannot be used, or it is the
+            one-time password itself.
+    """
+    if password != repeated:
+        raise InvalidInputError("The two passwords differ: type the same one twice.")
+    check_password(password)
+    stored = store.password_hash(user.id)
+    if stored is not None and passwords.verify_password(stored, password):
+        raise InvalidInputError("Choose a password of your own, not the one you were given.")
+    store.set_password_hash(user.id, passwords.hash_password(password), must_change=False)
+    return store.create_session(user.id, now)
 
 
 def set_disabled(

@@ -38,6 +38,8 @@ class User:
     disabled: bool
     created_at: datetime
     password_set: bool = True
+    must_change_password: bool = False
+    """The password is a one-time one an admin handed over: the user must choose their own."""
 
     @property
     def name(self) -> str:

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..accounts import service
-from ..accounts.users import parse_role
+from ..accounts.users import User, parse_role
 from ..practice.clock import utc_now
 from .context import console, state
 
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from ..storage.accounts import DatabaseAccountStore
 
 users_app = typer.Typer(help="Manage the accounts of team mode.", no_args_is_help=True)
+ONE_TIME_HELP = (
+    "The password is one to hand over: the user must choose their own at the first login."
+)
 
 
 def _store() -> DatabaseAccountStore:
@@ -47,18 +50,31 @@ def add(
         "--take-local-history",
         help="Give this account everything practised in single-user mode.",
     ),
+    one_time: bool = typer.Option(False, "--one-time", help=ONE_TIME_HELP),
 ) -> None:
     """Add an account (asks for its password)."""
     store = _store()
     parsed_role = parse_role(role)
     password = _read_password(password_stdin)
     user = service.add_user(
-        store, username, password, utc_now(), role=parsed_role, display_name=name
+        store,
+        username,
+        password,
+        utc_now(),
+        role=parsed_role,
+        display_name=name,
+        one_time=one_time,
     )
     console.print(f"Added {escape(user.username)} ({user.role.value}).")
     if take_local_history:
         moved = store.take_local_history(user.id)
         console.print(f"Gave {escape(user.username)} the local history ({moved} records).")
+
+
+def _status(user: User) -> str:
+    if not user.password_set:
+        return "no password"
+    return "one-time password" if user.must_change_password else "active"
 
 
 @users_app.command("list")
@@ -68,7 +84,7 @@ def list_users() -> None:
     for column in ("Username", "Name", "Role", "Status", "Created"):
         table.add_column(column)
     for user in _store().users():
-        status = "disabled" if user.disabled else ("active" if user.password_set else "no password")
+        status = "disabled" if user.disabled else _status(user)
         table.add_row(
             escape(user.username),
             escape(user.display_name),
@@ -99,11 +115,12 @@ def reset_password(
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from the first line of stdin."
     ),
+    one_time: bool = typer.Option(False, "--one-time", help=ONE_TIME_HELP),
 ) -> None:
     """Set a new password; the account is logged out everywhere."""
     store = _store()
     user = service.find_user(store, username)
-    service.reset_password(store, user.username, _read_password(password_stdin))
+    service.reset_password(store, user.username, _read_password(password_stdin), one_time=one_time)
     console.print(f"New password set for {escape(user.username)}; its sessions have ended.")
 
 

@@ -68,6 +68,8 @@ class DatabaseAccountStore:
         role: Role,
         display_name: str,
         now: datetime,
+        *,
+        must_change_password: bool = False,
     ) -> User:
         """Insert an account; ``username`` must already be normalised.
 
@@ -82,6 +84,7 @@ class DatabaseAccountStore:
             role=role.value,
             disabled=False,
             created_at=now,
+            must_change_password=must_change_password,
         )
         try:
             with self.db.session(write=True) as session:
@@ -137,12 +140,25 @@ class DatabaseAccountStore:
             self._require(session, user_id).role = role.value
 
     def set_password_hash(
-        self, user_id: str, password_hash: str, *, end_sessions: bool = True
+        self,
+        user_id: str,
+        password_hash: str,
+        *,
+        end_sessions: bool = True,
+        must_change: bool | None = None,
     ) -> None:
         """Replace the password; every session of the account ends (its tokens stay), unless
-        the same password is only being rehashed."""
+        the same password is only being rehashed.
+
+        Args:
+            must_change: whether the user must choose another password at their next login
+                (a one-time password); ``None`` leaves it as it was (a rehash).
+        """
         with self.db.session(write=True) as session:
-            self._require(session, user_id).password_hash = password_hash
+            row = self._require(session, user_id)
+            row.password_hash = password_hash
+            if must_change is not None:
+                row.must_change_password = must_change
             if end_sessions:
                 self._revoke(session, user_id, tokens=False)
 
@@ -323,4 +339,5 @@ def _user(row: UserRow) -> User:
         disabled=row.disabled,
         created_at=row.created_at,
         password_set=row.password_hash is not None,
+        must_change_password=bool(row.must_change_password),
     )

@@ -393,6 +393,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set with a one-time password an admin handed over: the user chooses their own first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class WebSessionRow(Base):

@@ -26,14 +26,15 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from ..accounts.permissions import Action, Actor, Resource, allowed
+from ..accounts.permissions import Action, Actor, Resource, allowed, open_before_choosing_a_password
 from ..accounts.users import LOCAL_USER_ID, Role, User
-from ..errors import CsrfError, LoginRequiredError, NotFoundError
+from ..errors import CsrfError, LoginRequiredError, NotFoundError, PasswordChangeRequiredError
 
 SESSION_COOKIE = "interview_prep_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PASSWORD_PAGE = "/account/password"
 LOCAL_ACTOR = Actor(LOCAL_USER_ID, Role.ADMIN)
 
 
@@ -60,7 +61,7 @@ def _bearer(request: Request) -> str | None:
 
 def _actor(request: Request, user: User) -> Actor:
     coached = request.app.state.cohorts.coached_by(user.id) if user.role is Role.COACH else ()
-    return Actor(user.id, user.role, frozenset(coached))
+    return Actor(user.id, user.role, frozenset(coached), user.must_change_password)
 
 
 def resolve_visitor(request: Request) -> Visitor:
@@ -114,6 +115,8 @@ async def authorize(request: Request, action: Action) -> Visitor:
         LoginRequiredError: an anonymous visitor and an action that needs a login.
         NotFoundError: a logged-in user who may not perform the action.
         CsrfError: a cookie-authenticated change without the session's CSRF token.
+        PasswordChangeRequiredError: a user logged in with a one-time password, asking for
+            anything but choosing their own.
     """
     visitor = await visitor_of(request)
     if visitor.via == "cookie" and request.method.upper() not in SAFE_METHODS:
@@ -127,6 +130,11 @@ async def authorize(request: Request, action: Action) -> Visitor:
     if not allowed(visitor.actor, action):
         if visitor.actor is None:
             raise LoginRequiredError("Please log in to see this page.")
+        if visitor.actor.must_choose_password and not open_before_choosing_a_password(action):
+            raise PasswordChangeRequiredError(
+                f"Choose your own password first, at {PASSWORD_PAGE}: the one you were given "
+                "works only for that."
+            )
         raise NotFoundError(f"There is nothing at {request.url.path}.")
     return visitor
 

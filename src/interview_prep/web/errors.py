@@ -25,8 +25,10 @@ from ..errors import (
     InterviewPrepError,
     InvalidInputError,
     LoginRequiredError,
+    PasswordChangeRequiredError,
     TooManyAttemptsError,
 )
+from .auth import PASSWORD_PAGE
 from .templating import render_text
 
 logger = logging.getLogger("interview_prep.web")
@@ -109,14 +111,21 @@ def validation_message(errors: Sequence[Any]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def _back_here(request: Request) -> str:
+    """The ``?next=`` that brings a person back to this page after a detour (GETs only)."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "" if request.method != "GET" or target == "/" else f"?next={quote(target)}"
+
+
 async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, InterviewPrepError)
     path = request.url.path
     if isinstance(exc, LoginRequiredError) and not wants_json(path):
         # A person is sent to log in and brought back; a script gets the 401.
-        target = path + (f"?{request.url.query}" if request.url.query else "")
-        back = "" if request.method != "GET" or target == "/" else f"?next={quote(target)}"
-        return RedirectResponse(f"/login{back}", status_code=303)
+        return RedirectResponse(f"/login{_back_here(request)}", status_code=303)
+    if isinstance(exc, PasswordChangeRequiredError) and not wants_json(path):
+        # A person goes to choose their password, then on to where they were going.
+        return RedirectResponse(f"{PASSWORD_PAGE}{_back_here(request)}", status_code=303)
     response = error_response(path, exc.status, exc.code, exc.title, exc.message)
     if isinstance(exc, TooManyAttemptsError | DatabaseUnavailableError):
         response.headers["Retry-After"] = str(exc.retry_after_seconds)

@@ -5,5 +5,5 @@ without it: a database already at :data:`HEAD_REVISION` is opened without import
 ``tests/storage/test_database.py`` checks that this constant is Alembic's head.
 """
 
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 """The newest migration's revision id: update it with every new migration."""

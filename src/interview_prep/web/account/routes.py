@@ -13,9 +13,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ...accounts import service
 from ...accounts.permissions import Action
-from ...errors import LoginError, TooManyAttemptsError
+from ...errors import InvalidInputError, LoginError, TooManyAttemptsError
 from ...storage.accounts import SESSION_LIFETIME
-from ..auth import SESSION_COOKIE, Visitor, requires, visitor_of
+from ..auth import PASSWORD_PAGE, SESSION_COOKIE, Visitor, requires, visitor_of
 from ..form_tokens import LOGIN_FORM
 from ..password_work import run_password_work
 from ..templating import render
@@ -24,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 NO_STORE = {"Cache-Control": "no-store"}
 PUBLIC = [Depends(requires(Action.VIEW_PUBLIC))]
 OWN_ACCOUNT = [Depends(requires(Action.MANAGE_OWN_ACCOUNT))]
+CHOOSE = [Depends(requires(Action.CHOOSE_PASSWORD))]
 
 
 def safe_next(raw: str | None) -> str:
@@ -83,7 +84,7 @@ async def log_in(
     address = request.client.host if request.client else "unknown"
     try:
         _, token = await run_password_work(
-            service.log_in, state.accounts, username, password, address, state.clock()
+            request, service.log_in, state.accounts, username, password, address, state.clock()
         )
     except LoginError as error:
         return _login_page(
@@ -114,6 +115,50 @@ def logged_in(request: Request, token: str, next_url: str) -> Response:
         secure=_secure(request),
     )
     return response
+
+
+def _password_page(
+    request: Request, next_url: str, *, error: str = "", status: int = 200
+) -> Response:
+    context = {"active_nav": "account", "next_url": next_url, "error": error}
+    return render(request, "account/password.html", context, status_code=status, headers=NO_STORE)
+
+
+@router.get(PASSWORD_PAGE, response_class=HTMLResponse, dependencies=CHOOSE)
+def password_page(request: Request, next: str | None = None) -> Response:
+    """Choose one's own password, after logging in with a one-time one."""
+    visitor: Visitor = request.state.visitor
+    if visitor.user is None or not visitor.user.must_change_password:
+        return RedirectResponse("/account", status_code=303)
+    return _password_page(request, safe_next(next))
+
+
+@router.post(PASSWORD_PAGE, response_class=HTMLResponse, dependencies=CHOOSE)
+async def choose_password(
+    request: Request,
+    password: Annotated[str, Form(max_length=2000)] = "",
+    repeated: Annotated[str, Form(max_length=2000)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Replace the one-time password; every session ends and this browser gets a new one."""
+    visitor: Visitor = request.state.visitor
+    if visitor.user is None or not visitor.user.must_change_password:
+        return RedirectResponse("/account", status_code=303)
+    state = request.app.state
+    next_url = safe_next(next)
+    try:
+        token = await run_password_work(
+            request,
+            service.choose_password,
+            state.accounts,
+            visitor.user,
+            password,
+            repeated,
+            state.clock(),
+        )
+    except InvalidInputError as error:
+        return _password_page(request, next_url, error=error.message, status=error.status)
+    return logged_in(request, token, next_url)
 
 
 def _logged_out(request: Request) -> Response:

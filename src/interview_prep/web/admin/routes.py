@@ -69,6 +69,7 @@ def create_user(
             state.clock(),
             role=parse_role(role),
             display_name=name,
+            one_time=True,
         )
     except (InvalidInputError, ConflictError) as error:
         return _refused(request, error, username=username, name=name, role=role)
@@ -80,7 +81,7 @@ def reset_password(request: Request, username: str) -> Response:
     """Give an account a new one-time password; its browser sessions end."""
     _team_only(request)
     password = service.one_time_password()
-    user = service.reset_password(request.app.state.accounts, username, password)
+    user = service.reset_password(request.app.state.accounts, username, password, one_time=True)
     return _page(request, issued={"user": user, "password": password, "new": False})
 
 

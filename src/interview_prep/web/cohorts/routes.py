@@ -159,6 +159,7 @@ async def join(
     cohort joining at once queues as a crowd logging in does.
     """
     return await run_password_work(
+        request,
         _join,
         request,
         token,
