@@ -10,7 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -20,7 +23,7 @@ from interview_prep.cli import practice as practice_cli
 from interview_prep.domain.questions import Question
 from interview_prep.errors import ConfigurationError
 from interview_prep.practice.attempts import LOCAL_USER_ID, QuestionRef
-from interview_prep.practice.clock import FixedClock
+from interview_prep.practice.clock import FixedClock, utc_now
 from interview_prep.practice.scheduling import CardPhase, Rating
 from interview_prep.practice.store import InMemoryPracticeStore
 
@@ -127,22 +130,53 @@ def test_drill_grades_each_answer_and_records_the_ratings(practice):
     assert reviews[0].duration_ms == 30_000  # three lines typed at 10 s each
 
 
-def test_an_answer_after_the_time_limit_is_kept_and_marked(practice):
+def test_the_countdown_submits_the_answer_as_it_stood_at_zero(practice):
+    # The first line is finished at 0:45, the empty one that would end the answer at 1:30: at
+    # 1:00 the answer is the first line, and the late Enter goes to the rating prompt.
     status, out, _ = practice(
         "practice",
         "--count",
         "1",
         "--time-limit",
         "60",
-        lines=["Slowly: labels.\n", "\n", "\n"],
+        lines=["Slowly: labels.\n", "\n", "4\n"],
         seconds=45,
     )
     assert status == 0
     assert "1:00 to answer: until 09:01:00" in out
-    assert "Time's up" in out
+    assert "Time's up: your answer was submitted at the 1:00 limit, as it stood." in out
     (attempt,) = practice.store.attempts(LOCAL_USER_ID)
     assert attempt.timed_out and attempt.answer == "Slowly: labels."
-    assert attempt.time_taken_s == 90
+    assert attempt.time_taken_s == 60
+    (review,) = practice.store.review_logs(LOCAL_USER_ID)
+    assert review.rating is Rating.GOOD  # Enter: the suggestion, not the "4" typed after it
+
+
+def test_the_countdown_submits_while_the_user_is_still_typing(practice, monkeypatch):
+    """On the real clock, through a pipe: the answer is submitted at zero without an Enter."""
+    monkeypatch.setattr(practice_cli, "clock", utc_now)
+    read_end, write_end = os.pipe()
+    typed = os.fdopen(write_end, "w")
+
+    def type_slowly() -> None:
+        typed.write("Half an answer about labels\n")
+        typed.flush()
+        time.sleep(3)  # time is up after 1 s, and the answer was never ended
+        typed.write("3\n")  # the rating
+        typed.close()
+
+    typist = threading.Thread(target=type_slowly)
+    typist.start()
+    with os.fdopen(read_end) as stdin:
+        monkeypatch.setattr("sys.stdin", stdin)
+        status = main(["practice", "--count", "1", "--time-limit", "1"])
+    typist.join()
+    assert status == 0
+    (attempt,) = practice.store.attempts(LOCAL_USER_ID)
+    assert attempt.timed_out and attempt.answer == "Half an answer about labels"
+    assert attempt.time_taken_s == 1
+    (review,) = practice.store.review_logs(LOCAL_USER_ID)
+    assert review.rating is Rating.GOOD
 
 
 def test_interview_mode_gives_feedback_only_at_the_end(practice):
@@ -170,7 +204,11 @@ def test_interview_mode_gives_feedback_only_at_the_end(practice):
     assert [a.answer for a in answered] == ["the follow-up, with labels"]
     assert answered[0].follow_up.startswith("supervised-vs-unsupervised-fu")
     assert answered[0].score == 4.0
-    assert "↳ follow-up supervised-vs-unsupervised-fu" in out
+    # The summary names the questions and follow-ups by their text, not their ids.
+    summary = out[out.index("Session summary") :]
+    assert "What is the difference between supervised and unsupervised" in summary
+    assert "↳ follow-up: " in summary and "supervised-vs-unsupervised-fu" not in summary
+    assert "ml-engineer/" not in summary
 
 
 def test_the_answer_is_saved_before_grading(practice, monkeypatch):

@@ -3,7 +3,8 @@
 The loop is the web's, through :mod:`interview_prep.practice.service`: a question, a typed answer
 (several lines, ended by an empty line or Ctrl-D), the grader's feedback, and a rating that goes
 to FSRS. Plain standard input cannot redraw a countdown while the user types, so the deadline is
-shown up front and an answer submitted after it is kept and marked as timed out. In interview
+shown up front; when it comes, the answer is submitted as it stands (the lines finished with
+Enter), as the web's countdown does, and marked as timed out. In interview
 mode the interviewer follows each answer up with one of the question's follow-ups (those the
 bundled bank ships), answered and graded the same way; its feedback comes with its question's.
 
@@ -39,6 +40,7 @@ from ..practice.service import (
     QuestionRecordLike,
     ask_follow_up,
     close_crammed,
+    expire_overdue,
     grade_answer,
     rate_answer,
     ref_of,
@@ -54,6 +56,7 @@ from ..practice.sessions import (
 )
 from ..practice.store import InMemoryPracticeStore, PracticeStore
 from .context import console, err_console, state
+from .line_reader import LineReader
 from .terminal import escape
 
 clock: Clock = utc_now
@@ -135,21 +138,55 @@ def _clock_time(moment: datetime) -> str:
     return moment.astimezone(_local_tz()).strftime("%H:%M:%S")
 
 
-def _read_answer(stream: TextIO) -> str | None:
-    """Lines up to an empty line or end of input; ``None`` if input ended before any text."""
+def _read_answer(reader: LineReader, deadline: datetime | None) -> tuple[str | None, bool]:
+    """Lines up to an empty line or end of input; ``None`` if input ended before any text.
+
+    Returns:
+        The answer, and whether the time ran out: then the answer is the lines finished by the
+        ``deadline``, and a line finished after it is left for the next prompt.
+    """
     lines: list[str] = []
     while True:
-        line = stream.readline()
+        wait = None if deadline is None else (deadline - clock()).total_seconds()
+        line = reader.readline(timeout=wait)
+        if line is not None and deadline is not None and clock() > deadline:
+            reader.push_back(line)  # finished after the time ran out: not part of the answer
+            line = None
+        if line is None:
+            _discard_unfinished_line(reader)
+            return "\n".join(lines), True
         if not line:
-            return "\n".join(lines) if lines else None
+            return ("\n".join(lines) if lines else None), False
         line = clean_text(line.rstrip("\r\n"))  # the input policy, as for every answer
         if not line.strip() and lines:
-            return "\n".join(lines)
+            return "\n".join(lines), False
         if line.strip() or lines:
             lines.append(line)
 
 
-def _read_rating(stream: TextIO, suggested: Rating | None) -> Rating:
+def _discard_unfinished_line(reader: LineReader) -> None:
+    """Drop what a terminal holds of a line not yet ended with Enter, so that it does not
+    become the start of the answer to the next prompt."""
+    if not reader.isatty():
+        return
+    try:
+        import termios
+
+        termios.tcflush(reader.stream.fileno(), termios.TCIFLUSH)
+    except (ImportError, OSError, ValueError):
+        pass  # no termios (Windows) or not a real terminal: the line stays
+
+
+def _submit(store: PracticeStore, session: PracticeSession, answer: str, time_up: bool) -> None:
+    """Submit the answer; when the countdown ran out, at the deadline, as the web's does."""
+    if time_up:
+        session.save_draft(answer, clock())
+        if expire_overdue(store, session, clock()) is not None:
+            return
+    submit_answer(store, session, answer, clock())
+
+
+def _read_rating(stream: LineReader, suggested: Rating | None) -> Rating:
     default = suggested or Rating.GOOD
     while True:
         console.print(
@@ -186,7 +223,7 @@ def _show_question(session: PracticeSession, index: int, question: Question) -> 
         limit = (deadline - item.started_at).total_seconds()
         console.print(
             f"⏱ {_duration(limit)} to answer: until [bold]{_clock_time(deadline)}[/]. "
-            "An answer given later is kept and marked as timed out."
+            "Then your answer is submitted as it stands: the lines you have ended with Enter."
         )
     console.print("[dim]Type your answer; finish with an empty line (or Ctrl-D).[/]")
 
@@ -194,7 +231,13 @@ def _show_question(session: PracticeSession, index: int, question: Question) -> 
 def _show_submitted(session: PracticeSession, index: int) -> None:
     item = session.items[index]
     taken = item.time_taken_s or 0.0
-    if item.timed_out:
+    limit = session.config.time_limit_s or 0
+    if item.timed_out and taken <= limit:
+        console.print(
+            f"\n[yellow]Time's up:[/] your answer was submitted at the {_duration(limit)} limit, "
+            "as it stood."
+        )
+    elif item.timed_out:
         console.print(
             f"[yellow]Time's up:[/] answered after {_duration(taken)}, over the "
             f"{_duration(session.config.time_limit_s or 0)} limit; kept and marked as timed out."
@@ -261,7 +304,7 @@ def _show_rated(rating: Rating, state: CardState) -> None:
     console.print(f"Rated [bold]{rating.label}[/]: next review {when}.")
 
 
-def _show_summary(session: PracticeSession) -> None:
+def _show_summary(session: PracticeSession, asked: Callable[[SessionItem], Question]) -> None:
     summary = session.summary()
     table = Table(title="Session summary", title_justify="left")
     table.add_column("#", justify="right")
@@ -274,11 +317,13 @@ def _show_summary(session: PracticeSession) -> None:
     for index, item in enumerate(summary.items):
         time = "–" if item.time_taken_s is None else _duration(item.time_taken_s)
         follow_up = item.follow_up is not None
+        try:
+            text = asked(session.items[index]).question
+        except NotFoundError:  # a follow-up no longer in its bank: its id is all there is
+            text = item.follow_up or item.question.key
         table.add_row(
             "" if follow_up else str(numbers[index]),
-            f"  ↳ follow-up {escape(item.follow_up or '')}"
-            if follow_up
-            else escape(item.question.key),
+            f"  ↳ follow-up: {escape(text)}" if follow_up else escape(text),
             "–" if item.score is None else f"{item.score:.1f}",
             time + (" ⏱" if item.timed_out else ""),
             item.rating.label if item.rating else "–",
@@ -294,7 +339,7 @@ def _rate_or_move_on(
     store: PracticeStore,
     index: int,
     settings: PracticeSettings,
-    stream: TextIO,
+    stream: LineReader,
 ) -> None:
     if session.config.cram:
         close_crammed(store, session, index, clock())
@@ -322,6 +367,7 @@ def run_session(
     the interviewer to ask in interview mode.
     """
     drill = session.config.mode is SessionMode.DRILL
+    reader = LineReader(stream)
 
     def asked(item: SessionItem) -> Question:
         if item.follow_up is None:
@@ -337,11 +383,14 @@ def run_session(
         session.start(clock())
         store.save_session(session)
         _show_question(session, index, question)
-        answer = speak(question) if speak is not None else _read_answer(stream)
+        if speak is not None:
+            answer, time_up = speak(question), False
+        else:
+            answer, time_up = _read_answer(reader, session.deadline(index))
         if answer is None:
             console.print("\nInput ended: the session is saved unfinished.")
             return
-        submit_answer(store, session, answer, clock())
+        _submit(store, session, answer, time_up)
         _show_submitted(session, index)
         with console.status("Grading…"):
             grade_answer(store, session, index, question, grader)
@@ -350,7 +399,7 @@ def run_session(
             ask_follow_up(store, session, index, question, follow_ups(item.question))
         if drill:
             _show_feedback(session, index, question)
-            _rate_or_move_on(session, store, index, settings, stream)
+            _rate_or_move_on(session, store, index, settings, reader)
     if not drill:
         console.print("\n[bold]All answered: here is your feedback.[/]")
         numbers = session.question_numbers()
@@ -366,8 +415,8 @@ def run_session(
                         f"\n[bold]The interviewer's follow-up:[/] {escape(fu_question.question)}"
                     )
                     _show_feedback(session, session.index_of(follow_up), fu_question)
-                _rate_or_move_on(session, store, index, settings, stream)
-    _show_summary(session)
+                _rate_or_move_on(session, store, index, settings, reader)
+    _show_summary(session, asked)
 
 
 def practice(
