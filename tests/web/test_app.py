@@ -90,11 +90,17 @@ def test_docs_page_lists_the_api_without_any_cdn(client: TestClient) -> None:
     responses = " ".join(search.select_one(".responses").get_text(" ").split())
     assert "404 Unknown bank or question" in responses
     grade = next(s for s in page.select(".endpoint") if "/api/grade" in s.h3.get_text())
-    assert [row.td.code.get_text() for row in grade.select("tbody tr")] == [
+    body, answer = grade.select("table")
+    assert [row.td.code.get_text() for row in body.select("tbody tr")] == [
         "question_id",
         "answer",
         "bank",
     ]
+    answered = {row.td.code.get_text(): row for row in answer.select("tbody tr")}
+    assert {"score", "key_points", "misconceptions", "feedback", "transcript"} <= set(answered)
+    score = [cell.get_text(" ", strip=True) for cell in answered["score"].select("td")]
+    assert score[:2] == ["score always", "number (0.0 to 5.0)"]
+    assert "KeyPointResult" in answered["key_points"].get_text()
     assert page.select_one('a[href="/openapi.json"]') is not None
     assert "cdn" not in response.text.lower()
 

@@ -26,7 +26,29 @@ SPEC = {
                         "schema": {"type": "integer", "minimum": 1, "maximum": 5, "default": 2},
                     },
                 ],
-                "responses": {"200": {"description": "OK"}, "404": {"description": "Gone"}},
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["count", "level"],
+                                    "properties": {
+                                        "count": {"type": "integer", "description": "How many."},
+                                        "level": {
+                                            "anyOf": [
+                                                {"$ref": "#/components/schemas/Level"},
+                                                {"type": "null"},
+                                            ]
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "404": {"description": "Gone"},
+                },
             }
         }
     },
@@ -49,4 +71,8 @@ def test_endpoints_list_parameters_defaults_and_responses() -> None:
         ("limit", "integer (1 to 5)", True, "2"),
     ]
     assert endpoint.responses == [("200", "OK"), ("404", "Gone")]
+    assert [(f.name, f.type, f.required, f.description) for f in endpoint.answer] == [
+        ("count", "integer", True, "How many."),
+        ("level", "easy | hard (or null)", True, ""),
+    ]
     assert endpoint.anchor == "get-api-things"

@@ -31,16 +31,22 @@ class Endpoint:
     parameters: list[Field] = field(default_factory=list)
     body: list[Field] = field(default_factory=list)
     responses: list[tuple[str, str]] = field(default_factory=list)
+    answer: list[Field] = field(default_factory=list)
+    """The fields of the JSON a successful call answers with, where the description has them."""
 
     @property
     def anchor(self) -> str:
         return (self.method.lower() + self.path).replace("/", "-").replace("{", "").replace("}", "")
 
 
-def describe_type(schema: dict[str, Any], spec: dict[str, Any] | None = None) -> str:
+def describe_type(
+    schema: dict[str, Any], spec: dict[str, Any] | None = None, *, null: str = "optional"
+) -> str:
     """A short human form of a JSON Schema: ``string``, ``integer (1 to 500)``, ``easy | hard``.
 
-    A reference is followed into ``spec``'s components when it names an enumeration.
+    A reference is followed into ``spec``'s components when it names an enumeration. A type
+    that may be null says so in brackets with ``null``: "optional" for what is sent, "or null"
+    for a field that an answer always has.
     """
     if "$ref" in schema:
         resolved = _resolve(spec or {}, schema)
@@ -50,7 +56,7 @@ def describe_type(schema: dict[str, Any], spec: dict[str, Any] | None = None) ->
     if "anyOf" in schema:
         kinds = [describe_type(option, spec) for option in schema["anyOf"]]
         return " or ".join(kind for kind in kinds if kind != "null") + (
-            " (optional)" if "null" in kinds else ""
+            f" ({null})" if "null" in kinds else ""
         )
     if "enum" in schema:
         return " | ".join(str(value) for value in schema["enum"])
@@ -75,13 +81,24 @@ def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
 
 def _body_fields(spec: dict[str, Any], operation: dict[str, Any]) -> list[Field]:
     content = operation.get("requestBody", {}).get("content", {})
-    schema = _resolve(spec, content.get("application/json", {}).get("schema", {}))
+    return _fields(spec, content.get("application/json", {}).get("schema", {}), "body")
+
+
+def _answer_fields(spec: dict[str, Any], operation: dict[str, Any]) -> list[Field]:
+    ok = operation.get("responses", {}).get("200", {})
+    return _fields(spec, ok.get("content", {}).get("application/json", {}).get("schema", {}), "")
+
+
+def _fields(spec: dict[str, Any], schema: dict[str, Any], where: str) -> list[Field]:
+    # What is sent may be left out; what is answered is always there, null or not.
+    null = "or null" if not where else "optional"
+    schema = _resolve(spec, schema)
     required = set(schema.get("required", ()))
     return [
         Field(
             name=name,
-            where="body",
-            type=describe_type(prop, spec),
+            where=where,
+            type=describe_type(prop, spec, null=null),
             required=name in required,
             description=str(prop.get("description", "")),
             default="" if prop.get("default") is None else str(prop["default"]),
@@ -121,6 +138,7 @@ def endpoints(spec: dict[str, Any]) -> list[Endpoint]:
                     description=str(operation.get("description", "")),
                     parameters=parameters,
                     body=_body_fields(spec, operation),
+                    answer=_answer_fields(spec, operation),
                     responses=[
                         (str(code), str(response.get("description", "")))
                         for code, response in operation.get("responses", {}).items()

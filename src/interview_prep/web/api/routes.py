@@ -24,6 +24,7 @@ from ...storage.records import BankSummary, QuestionRecord
 from ..auth import requires
 from ..templating import render
 from .docs import endpoints
+from .schemas import GradeResponse
 
 router = APIRouter(prefix="/api", tags=["api"])
 # The API's description and reference: they describe the API and hold no one's data.
@@ -225,7 +226,10 @@ async def _json_payload(request: Request) -> GradeRequest:
 @router.post(
     "/grade",
     summary="Grade an answer",
-    responses=AUDIO_ERRORS,
+    # Described, not enforced: the answer is the grading result's own to_dict, whose fields
+    # tests/web/api/test_schemas.py keeps in step with GradeResponse.
+    response_model=None,
+    responses={200: {"description": "The graded answer", "model": GradeResponse}, **AUDIO_ERRORS},
     openapi_extra=_GRADE_BODY,
     dependencies=[Depends(requires(Action.GRADE))],
 )
