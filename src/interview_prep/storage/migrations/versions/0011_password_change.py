@@ -21,14 +21,14 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(
-            sa.Column(
-                "must_change_password", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
-        )
+    # Plain ALTER TABLE on both databases, never a batch copy of the table: rows of other tables
+    # refer to users, and SQLite would refuse to drop the old copy under their foreign keys.
+    op.add_column(
+        "users",
+        sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("must_change_password")
+    # As above; SQLite has DROP COLUMN since 3.35, the oldest the app runs on.
+    op.drop_column("users", "must_change_password")
