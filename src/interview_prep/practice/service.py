@@ -297,8 +297,7 @@ def submit_answer(
         SessionStateError: no question is being answered.
     """
     item = session.submit(answer, now, source=source)
-    store.save_attempt_before_grading(_attempt(session, item))
-    store.save_session(session)
+    store.save_attempt_before_grading(_attempt(session, item), session)
     return session.index_of(item)
 
 
@@ -344,8 +343,7 @@ def expire_overdue(store: PracticeStore, session: PracticeSession, now: datetime
     item = session.expire(now)
     if item is None:
         return None
-    store.save_attempt_before_grading(_attempt(session, item))
-    store.save_session(session)
+    store.save_attempt_before_grading(_attempt(session, item), session)
     return session.index_of(item)
 
 
@@ -364,9 +362,8 @@ def grade_answer(
     if item.attempt_id is None:
         raise NotFoundError("this answer has not been submitted yet")
     grade = grader(question, item.answer)
-    store.attach_grade(session.user_id, item.attempt_id, grade)
     session.attach_grade(index, grade)
-    store.save_session(session)
+    store.attach_grade(session.user_id, item.attempt_id, grade, session)
     return item
 
 
@@ -432,8 +429,7 @@ def rate_answer(
         attempt_id=item.attempt_id,
         duration_ms=round(taken * 1000) if taken is not None else None,
     )
-    store.record_review(session.user_id, state, entry)
-    store.save_session(session)
+    store.record_review(session.user_id, state, entry, session)
     return state
 
 

@@ -3,6 +3,8 @@
 The practice core does no I/O of its own; everything it keeps goes through these methods. The
 database implementation (``interview_prep.storage``) provides the same methods over tables, each
 write in its own transaction; :class:`InMemoryPracticeStore` serves tests and throw-away runs.
+A write that changes what a session document shows (an answer, its grade, its rating) takes the
+document along (``session_document``), so that the two are stored together or not at all.
 Everything is kept per user id, and every list comes back oldest first.
 """
 
@@ -22,22 +24,39 @@ from .sessions import PracticeSession
 class PracticeStore(Protocol):
     """What the practice service needs from storage."""
 
-    def save_attempt_before_grading(self, attempt: Attempt) -> None:
-        """Keep an answer as soon as it is submitted, before the (slow) grader sees it.
+    def save_attempt_before_grading(
+        self, attempt: Attempt, session_document: PracticeSession | None = None
+    ) -> None:
+        """Keep an answer as soon as it is submitted, before the (slow) grader sees it, with
+        the session document that names it, atomically.
 
         Raises:
             ConflictError: an attempt with this id exists.
         """
 
-    def attach_grade(self, user_id: str, attempt_id: str, grade: dict[str, Any]) -> Attempt:
-        """Store the grade of a saved attempt and return the graded attempt.
+    def attach_grade(
+        self,
+        user_id: str,
+        attempt_id: str,
+        grade: dict[str, Any],
+        session_document: PracticeSession | None = None,
+    ) -> Attempt:
+        """Store the grade of a saved attempt (and the session document showing it,
+        atomically) and return the graded attempt.
 
         Raises:
             NotFoundError: no such attempt for this user.
         """
 
-    def record_review(self, user_id: str, state: CardState, entry: ReviewLogEntry) -> None:
-        """Replace the question's card state and append the review to the log, atomically."""
+    def record_review(
+        self,
+        user_id: str,
+        state: CardState,
+        entry: ReviewLogEntry,
+        session_document: PracticeSession | None = None,
+    ) -> None:
+        """Replace the question's card state and append the review to the log (and store the
+        session document showing the rating), atomically."""
 
     def card_state(self, user_id: str, question: QuestionRef) -> CardState | None:
         """The question's scheduling state, or ``None`` if never rated."""
@@ -99,22 +118,42 @@ class InMemoryPracticeStore:
         else:
             self._plans[user_id] = plan
 
-    def save_attempt_before_grading(self, attempt: Attempt) -> None:
+    def save_attempt_before_grading(
+        self, attempt: Attempt, session_document: PracticeSession | None = None
+    ) -> None:
         if attempt.id in self._attempts:
             raise ConflictError(f"attempt {attempt.id} is already saved")
         self._attempts[attempt.id] = attempt
+        if session_document is not None:
+            self.save_session(session_document)
 
-    def attach_grade(self, user_id: str, attempt_id: str, grade: dict[str, Any]) -> Attempt:
+    def attach_grade(
+        self,
+        user_id: str,
+        attempt_id: str,
+        grade: dict[str, Any],
+        session_document: PracticeSession | None = None,
+    ) -> Attempt:
         attempt = self._attempts.get(attempt_id)
         if attempt is None or attempt.user_id != user_id:
             raise NotFoundError(f"no attempt {attempt_id}")
         graded = attempt.with_grade(grade)
         self._attempts[attempt_id] = graded
+        if session_document is not None:
+            self.save_session(session_document)
         return graded
 
-    def record_review(self, user_id: str, state: CardState, entry: ReviewLogEntry) -> None:
+    def record_review(
+        self,
+        user_id: str,
+        state: CardState,
+        entry: ReviewLogEntry,
+        session_document: PracticeSession | None = None,
+    ) -> None:
         self._states[(user_id, entry.question)] = state
         self._reviews.append((user_id, entry))
+        if session_document is not None:
+            self.save_session(session_document)
 
     def card_state(self, user_id: str, question: QuestionRef) -> CardState | None:
         return self._states.get((user_id, question))

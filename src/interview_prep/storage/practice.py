@@ -59,13 +59,20 @@ class DatabasePracticeStore:
 
     # Attempts
 
-    def save_attempt_before_grading(self, attempt: Attempt) -> None:
+    def save_attempt_before_grading(
+        self, attempt: Attempt, session_document: PracticeSession | None = None
+    ) -> None:
         """Insert an ungraded attempt, committed before this returns.
+
+        Args:
+            session_document: the session that now names the attempt, written in the same
+                transaction: both are stored or neither is, whatever stops the process.
 
         Raises:
             ConflictError: an attempt with this id exists (for any user).
             StaleWriteError: the session already has an attempt at this item (the same
-                answer sent twice at once, perhaps to two processes).
+                answer sent twice at once, perhaps to two processes), or the session document
+                was moved on by another request; nothing is written.
             NotFoundError: the attempt's question is not stored.
             InvalidInputError: the answer cannot be stored (PostgreSQL refuses NUL characters).
         """
@@ -74,6 +81,9 @@ class DatabasePracticeStore:
                 if session.get(AttemptRow, attempt.id) is not None:
                     raise _attempt_taken(attempt.id)
                 session.add(_attempt_row(attempt))
+                if session_document is not None:
+                    session.flush()  # the attempt's own conflicts first, then the document's
+                    self._write_session(session, session_document)
         except IntegrityError as error:
             # Another process saved this id between our check and our insert, or the question
             # is missing: ask again in a fresh transaction which of the two it was.
@@ -86,8 +96,17 @@ class DatabasePracticeStore:
         except DataError as error:
             raise InvalidInputError(f"the answer cannot be stored: {error.orig}") from error
 
-    def attach_grade(self, user_id: str, attempt_id: str, grade: dict[str, Any]) -> Attempt:
+    def attach_grade(
+        self,
+        user_id: str,
+        attempt_id: str,
+        grade: dict[str, Any],
+        session_document: PracticeSession | None = None,
+    ) -> Attempt:
         """Store the grade of a saved attempt (replacing any earlier one).
+
+        Args:
+            session_document: the session showing the grade, written in the same transaction.
 
         Returns:
             The graded attempt, as :meth:`attempts` will return it.
@@ -102,6 +121,8 @@ class DatabasePracticeStore:
             row.grade = dict(grade)
             session.flush()
             session.refresh(row)  # the grade as stored (through JSON), as later reads see it
+            if session_document is not None:
+                self._write_session(session, session_document)
             return _attempt(row)
 
     def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:
@@ -151,9 +172,16 @@ class DatabasePracticeStore:
 
     # Scheduling
 
-    def record_review(self, user_id: str, state: CardState, entry: ReviewLogEntry) -> None:
+    def record_review(
+        self,
+        user_id: str,
+        state: CardState,
+        entry: ReviewLogEntry,
+        session_document: PracticeSession | None = None,
+    ) -> None:
         """Replace the card state of ``entry.question`` and append ``entry`` to the review log,
-        in one transaction: both are stored or neither is.
+        in one transaction: both are stored or neither is (and ``session_document``, the
+        session showing the rating, with them).
 
         Raises:
             ConflictError: a review with this entry's id is already logged.
@@ -164,6 +192,9 @@ class DatabasePracticeStore:
             with self.db.session(write=True) as session:
                 self._upsert_card_state(session, user_id, entry.question, state)
                 session.add(_review_row(user_id, entry))
+                if session_document is not None:
+                    session.flush()
+                    self._write_session(session, session_document)
         except IntegrityError as error:
             raise self._explain(
                 error, entry.question, review_id=entry.id, reviewed_attempt=entry.attempt_id
@@ -227,6 +258,11 @@ class DatabasePracticeStore:
                 request answered, graded or rated meanwhile): the copy is not written.
             InvalidInputError: the session cannot be stored.
         """
+        with self.db.session(write=True) as transaction:
+            self._write_session(transaction, session)
+
+    def _write_session(self, transaction: Session, session: PracticeSession) -> None:
+        """Upsert ``session`` inside ``transaction`` (see :meth:`save_session`)."""
         insert = dialect_insert(self.db.dialect)
         statement = insert(PracticeSessionRow).values(
             user_id=session.user_id,
@@ -248,9 +284,8 @@ class DatabasePracticeStore:
             where=PracticeSessionRow.progress <= statement.excluded.progress,
         ).returning(PracticeSessionRow.id)
         try:
-            with self.db.session(write=True) as transaction:
-                # RETURNING, not rowcount: psycopg reports -1 for this upsert.
-                written = len(transaction.execute(upsert).all())
+            # RETURNING, not rowcount: psycopg reports -1 for this upsert.
+            written = len(transaction.execute(upsert).all())
         except DataError as error:
             raise InvalidInputError(f"the session cannot be stored: {error.orig}") from error
         if written == 0:
