@@ -77,11 +77,13 @@ async def grade_uploaded_audio(request: Request, config: Config) -> dict[str, An
     question_id = fields.get("question_id", "").strip()
     if not question_id:
         raise InvalidInputError("field 'question_id': Field required.")
-    record = repository.get_question(request.app.state.db, question_id, bank=fields.get("bank"))
 
     def work() -> dict[str, Any]:
+        # The question is read here too, off the event loop, like the transcription.
+        record = repository.get_question(request.app.state.db, question_id, bank=fields.get("bank"))
         transcript = transcribe_answer(record.question, data, config=config)
-        return grade_spoken(record.question, transcript, config=config).to_dict()
+        graded = grade_spoken(record.question, transcript, config=config).to_dict()
+        return {"bank": record.bank_id, "question_id": record.question.id, **graded}
 
-    result = await run_in_threadpool(work)
-    return {"bank": record.bank_id, "question_id": record.question.id, **result}
+    result: dict[str, Any] = await run_in_threadpool(work)
+    return result

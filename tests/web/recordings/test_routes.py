@@ -335,3 +335,30 @@ def test_silence_and_a_recording_over_the_time_limit_fail_with_their_reason(
             page = wait_for(client, url)
             assert says in page.select_one("[role=alert]").get_text()
             assert page.select_one("audio") is not None  # the audio is kept
+
+
+def test_the_upload_stores_its_recording_off_the_event_loop(
+    client: TestClient, study_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A blocking write on the event loop would stall every other request of the worker while
+    # megabytes of audio go into the database.
+    import asyncio
+
+    on_loop: list[bool] = []
+    save = DatabaseRecordingStore.save
+
+    def watched_save(self: DatabaseRecordingStore, recording: object) -> object:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return save(self, recording)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DatabaseRecordingStore, "save", watched_save)
+    response = upload(client, b"RIFF" + b"\0" * 400, "audio/wav")
+    assert response.status_code == 201
+    assert on_loop == [False]
+    assert (
+        len(DatabaseRecordingStore(study_db).of_question("local", BANK, "vanishing-gradients")) == 1
+    )

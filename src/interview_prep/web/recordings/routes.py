@@ -12,6 +12,7 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ...accounts.permissions import Action
@@ -33,7 +34,7 @@ from ..auth import actor_of, requires
 from ..practice import sessions
 from ..practice.context import PracticeContext
 from ..practice.sessions import session_url
-from ..speech_upload import read_audio_upload
+from ..speech_upload import AudioUpload, read_audio_upload
 from ..templating import render
 from .views import delivery_of, recording_view
 
@@ -110,10 +111,22 @@ def csrf_token(request: Request) -> Response:
 
 @router.post("/recordings", response_class=HTMLResponse)
 async def upload_recording(request: Request) -> Response:
-    """Store a recorded answer and queue its transcription; answers with its status fragment."""
+    """Store a recorded answer and queue its transcription; answers with its status fragment.
+
+    Only reading the upload runs on the event loop; the database work (the recording is stored
+    before anything else happens to it) runs on the thread pool, as in every sync route.
+    """
+    try:
+        # The settings only: the practice context reads the banks, which is database work.
+        upload = await read_audio_upload(request, request.app.state.config)
+    except InterviewPrepError as error:
+        return _error_fragment(request, error)
+    return await run_in_threadpool(_store_and_queue, request, upload)
+
+
+def _store_and_queue(request: Request, upload: AudioUpload) -> Response:
     ctx = PracticeContext.of(request)
     try:
-        upload = await read_audio_upload(request, ctx.config)
         mime_type = base_mime_type(upload.content_type)
         if mime_type not in AUDIO_TYPES:
             raise AudioError(
