@@ -140,6 +140,7 @@ def server_memory(cache: Path, sample: Path) -> dict[str, float]:
     """Resident memory of the web app, grader loaded, both models loaded and used once."""
     code = f"""
 import json, sys
+from pathlib import Path
 from interview_prep.web.app import create_app
 from interview_prep.settings import load_config
 from interview_prep.grading.service import grade, get_grader
@@ -156,12 +157,14 @@ grade(question, question.answer)
 graded = rss()[0]
 recording = decode({str(sample)!r}, max_seconds=600)
 for name in ("tiny.en", "base"):
-    Transcriber(name, {str(cache)!r}).transcribe(recording)
+    Transcriber(name, Path({str(cache)!r})).transcribe(recording)
 now, peak = rss()
 print(json.dumps({{"app_started_mb": started, "grader_loaded_mb": graded,
                    "both_models_loaded_mb": now, "peak_mb": peak}}))
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"the memory step failed:\n{out.stderr}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
