@@ -12,9 +12,11 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
+from interview_prep.practice.attempts import AnswerSource
 from interview_prep.settings import load_config
 from interview_prep.speech.transcript import bare
 from interview_prep.storage import Database
+from interview_prep.storage.practice import DatabasePracticeStore
 from interview_prep.storage.recordings import DatabaseRecordingStore
 from interview_prep.web.app import create_app
 
@@ -108,6 +110,13 @@ def test_an_upload_is_stored_at_once_then_transcribed_corrected_and_graded(
     stored = DatabaseRecordingStore(study_db).get("local", url.rsplit("/", 1)[-1])
     assert stored.grade is not None and stored.delivery is not None
     assert stored.transcript is not None and stored.transcript.edited
+    # Graded on the question's page, the spoken answer is kept as an attempt, as in practice,
+    # graded like it and named by its recording.
+    (attempt,) = DatabasePracticeStore(study_db).attempts("local")
+    assert attempt.id == stored.attempt_id
+    assert (attempt.source, attempt.session_id) == (AnswerSource.SPOKEN, None)
+    assert "sigmoid functions" in attempt.answer
+    assert attempt.grade is not None and attempt.score == stored.grade["score"]
 
     audio = client.get(f"{url}/audio")
     assert audio.status_code == 200 and audio.content == recording.read_bytes()

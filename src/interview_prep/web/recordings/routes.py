@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from ...accounts.permissions import Action
 from ...errors import InterviewPrepError, InvalidInputError
 from ...input_policy import clean_text
-from ...practice.attempts import AnswerSource, QuestionRef, new_id
+from ...practice.attempts import AnswerSource, Attempt, QuestionRef, new_id
 from ...speech.audio import AudioError
 from ...speech.background import is_abandoned, transcribe_recording
 from ...speech.recordings import (
@@ -213,7 +213,8 @@ def grade_recording(
     """Grade the transcript as corrected, with the engine typed answers use.
 
     In a practice session the corrected transcript is submitted as the session's (spoken) answer
-    and the page goes on to its feedback; on a question's page the grade shows in place.
+    and the page goes on to its feedback; on a question's page it is kept as an attempt outside
+    any session (as typed answers are kept) and the grade shows in place.
     """
     ctx = PracticeContext.of(request)
     store = _store(request)
@@ -245,13 +246,28 @@ def grade_recording(
             return Response(status_code=204, headers={"HX-Redirect": url, **NO_STORE})
         from ...speech.service import grade_spoken
 
+        # On a question's page too the answer becomes an attempt, kept before the grader runs
+        # as in practice, so it counts in the history and the recording names it.
+        attempt = Attempt(
+            id=new_id(),
+            user_id=ctx.user_id,
+            question=QuestionRef(recording.bank_id, recording.question_id),
+            category=question.category,
+            answer=text,
+            submitted_at=ctx.now(),
+            source=AnswerSource.SPOKEN,
+        )
+        ctx.store.save_attempt_before_grading(attempt)
         spoken = grade_spoken(question, recording.transcript, text=text, config=ctx.config)
+        grade = spoken.grade.to_dict()
+        ctx.store.attach_grade(ctx.user_id, attempt.id, grade)
         recording = store.save_grade(
             ctx.user_id,
             recording.id,
             transcript=spoken.transcript,
             delivery=spoken.delivery.to_dict(),
-            grade=spoken.grade.to_dict(),
+            grade=grade,
+            attempt_id=attempt.id,
         )
     except InterviewPrepError as error:
         return _error_fragment(request, error)
