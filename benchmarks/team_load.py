@@ -178,6 +178,17 @@ async def faults(
     return log
 
 
+async def watch_workers(server: subprocess.Popen[str], started: list[int]) -> None:
+    """Note in ``started`` every worker process that appears after the first ones: uvicorn
+    replaces a worker that died or missed its health check, and the connections it held drop."""
+    seen = set(worker_pids(server))
+    while server.poll() is None:
+        await asyncio.sleep(0.5)
+        now = set(worker_pids(server))
+        started.extend(sorted(now - seen))
+        seen |= now
+
+
 @contextlib.contextmanager
 def postgres_cluster() -> Iterator[tuple[str, Callable[[], str]]]:
     """A throw-away PostgreSQL server (as in web_load.py); yields its URL and a restart."""
@@ -324,6 +335,8 @@ async def run(args: argparse.Namespace, url: str, restart_pg: object) -> int:
         fault_task = asyncio.create_task(
             faults(server, args.kill_workers, restart_pg, args.duration)
         )
+        replacements: list[int] = []
+        watch_task = asyncio.create_task(watch_workers(server, replacements))
         # Bounded: users finish the step they are in, or are stopped 90 s after the deadline.
         try:
             await asyncio.wait_for(asyncio.gather(*users), timeout=args.duration + 90)
@@ -331,6 +344,8 @@ async def run(args: argparse.Namespace, url: str, restart_pg: object) -> int:
             print("some users were still waiting 90 s after the deadline: stopped")
         for line in await fault_task:
             print(line)
+        watch_task.cancel()
+        print(f"worker processes replaced during the run: {len(replacements)}")
         report(figures, time.monotonic() - started)
     finally:
         server.send_signal(signal.SIGINT)

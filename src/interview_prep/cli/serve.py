@@ -15,6 +15,7 @@ from ..settings import ENV_PREFIX
 from .context import console, state
 
 APP_FACTORY = "interview_prep.web.app:create_app"
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 def _display_host(host: str) -> str:
@@ -94,6 +95,11 @@ def serve(
                 port=config.port,
                 workers=config.workers,
                 log_level="warning",
+                # uvicorn kills a worker that does not answer its ping within this time, and
+                # every request the worker holds drops with it. A worker slow to answer because
+                # the machine is saturated (a crowd logging in and being graded) is busy, not
+                # hung: give it half a minute rather than uvicorn's 5 s.
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             )
         )
         return
