@@ -281,3 +281,19 @@ def test_a_full_answer_rotates_the_follow_ups_across_sessions(store):
         grade_answer(store, session, index, FOLLOW_UPS[0], grader)
         clock.advance(days=1)
     assert asked == ["q1-fu1", "q1-fu2", "q1-fu1"]
+
+
+@pytest.mark.parametrize("mode", [SessionMode.INTERVIEW, SessionMode.DRILL])
+def test_the_interviewer_asks_as_the_grade_is_kept_in_interview_mode_only(store, mode):
+    clock = FixedClock(START)
+    config = SessionConfig(count=1, mode=mode)
+    session = start_session(store, LOCAL_USER_ID, config, RECORDS, clock(), settings=SETTINGS)
+    session.start(clock())
+    index = submit_answer(store, session, "wrong", clock.advance(seconds=10))
+    parent = BY_REF[session.items[0].question]
+    grade_answer(store, session, index, parent, grader, follow_ups=FOLLOW_UPS)
+    stored = store.load_session(LOCAL_USER_ID, session.id)
+    # One write holds the grade and, in interview mode, the follow-up it chose.
+    assert stored == session and stored.items[0].grade is not None
+    expected = ["q1-fu2"] if mode is SessionMode.INTERVIEW else []
+    assert [item.follow_up for item in stored.items[1:]] == expected

@@ -38,7 +38,6 @@ from ..practice.service import (
     Grader,
     PracticeSettings,
     QuestionRecordLike,
-    ask_follow_up,
     close_crammed,
     expire_overdue,
     grade_answer,
@@ -392,11 +391,17 @@ def run_session(
             return
         _submit(store, session, answer, time_up)
         _show_submitted(session, index)
-        with console.status("Grading…"):
-            grade_answer(store, session, index, question, grader)
         item = session.items[index]
-        if session.interviewer_follows_up(index) and follow_ups(item.question):
-            ask_follow_up(store, session, index, question, follow_ups(item.question))
+        interviewer = not drill and item.follow_up is None
+        with console.status("Grading…"):
+            grade_answer(
+                store,
+                session,
+                index,
+                question,
+                grader,
+                follow_ups=follow_ups(item.question) if interviewer else (),
+            )
         if drill:
             _show_feedback(session, index, question)
             _rate_or_move_on(session, store, index, settings, reader)

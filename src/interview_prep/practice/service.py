@@ -353,8 +353,13 @@ def grade_answer(
     index: int,
     question: Question,
     grader: Grader,
+    *,
+    follow_ups: Sequence[Question] = (),
 ) -> SessionItem:
     """Grade a submitted answer and keep the result on the attempt and in the session.
+
+    In interview mode, with the question's ``follow_ups``, the interviewer's follow-up is asked
+    as the grade is kept, in the same write (see :func:`ask_follow_up`).
 
     If the grader fails, the attempt stays saved and ungraded; call again to retry.
     """
@@ -363,6 +368,8 @@ def grade_answer(
         raise NotFoundError("this answer has not been submitted yet")
     grade = grader(question, item.answer)
     session.attach_grade(index, grade)
+    if follow_ups and session.interviewer_follows_up(index):
+        _ask(store, session, index, question, follow_ups)
     store.attach_grade(session.user_id, item.attempt_id, grade, session)
     return item
 
@@ -387,14 +394,25 @@ def ask_follow_up(
     Raises:
         SessionStateError: no follow-up can be asked now (see ``PracticeSession.ask_follow_up``).
     """
+    asked = _ask(store, session, index, parent, follow_ups)
+    if asked is not None:
+        store.save_session(session)
+    return asked
+
+
+def _ask(
+    store: PracticeStore,
+    session: PracticeSession,
+    index: int,
+    parent: Question,
+    follow_ups: Sequence[Question],
+) -> SessionItem | None:
     item = session.items[index]
     asked = [a.follow_up for a in store.follow_up_attempts(session.user_id, item.question)]
     choice = choose_follow_up(parent, follow_ups, item.grade, [a for a in asked if a])
     if choice is None:
         return None
-    asked_item = session.ask_follow_up(index, choice.follow_up_id, choice.because)
-    store.save_session(session)
-    return asked_item
+    return session.ask_follow_up(index, choice.follow_up_id, choice.because)
 
 
 def rate_answer(

@@ -106,14 +106,12 @@ def _grade_submitted(ctx: PracticeContext, session: PracticeSession) -> None:
 
 
 def _grade(ctx: PracticeContext, session: PracticeSession, index: int, grader: Grader) -> None:
-    """Grade answer ``index``; in interview mode the interviewer then asks its follow-up (the
-    next item: inserting it while :func:`_grade_submitted` walks the items is safe)."""
+    """Grade answer ``index``; in interview mode the interviewer asks its follow-up in the same
+    write (the next item: inserting it while :func:`_grade_submitted` walks the items is safe)."""
     item = session.items[index]
-    grade_answer(ctx.store, session, index, ctx.question_of(item), grader)
-    if session.interviewer_follows_up(index):
-        follow_ups = ctx.follow_ups(item.question)
-        if follow_ups:
-            ask_follow_up(ctx.store, session, index, ctx.record(item.question).question, follow_ups)
+    interviewer = session.config.mode is SessionMode.INTERVIEW and item.follow_up is None
+    follow_ups = ctx.follow_ups(item.question) if interviewer else ()
+    grade_answer(ctx.store, session, index, ctx.question_of(item), grader, follow_ups=follow_ups)
 
 
 def resume(ctx: PracticeContext, session_id: str) -> tuple[PracticeSession, Step]:
