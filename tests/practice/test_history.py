@@ -112,3 +112,33 @@ def test_csv_cells_never_start_a_formula(answer):
     assert row["answer"] == "'" + answer
     assert row["category"] == "'=cmd()"
     assert not [cell for cell in row.values() if cell and cell[0] in "=+-@\t\r"]
+
+
+def test_the_export_holds_the_answers_to_follow_ups_naming_them() -> None:
+    from interview_prep.practice.service import history_attempts
+    from interview_prep.practice.store import InMemoryPracticeStore
+
+    store = InMemoryPracticeStore()
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    ref = QuestionRef("ml", "overfitting")
+    main = Attempt(id="a", user_id="u", question=ref, category="F", answer="x", submitted_at=at)
+    follow_up = Attempt(
+        id="b",
+        user_id="u",
+        question=ref,
+        category="F",
+        answer="y",
+        submitted_at=at.replace(minute=1),
+        follow_up="overfitting-fu2",
+    )
+    store.save_attempt_before_grading(follow_up)
+    store.save_attempt_before_grading(main)
+    attempts = history_attempts(store, "u")
+    assert [a.id for a in attempts] == ["a", "b"]
+    rows = list(csv.DictReader(io.StringIO(export_history(attempts, [], "csv"))))
+    assert [(r["question"], r["follow_up"]) for r in rows] == [
+        ("overfitting", ""),
+        ("overfitting", "overfitting-fu2"),
+    ]
+    document = json.loads(export_history(attempts, [], "json"))
+    assert document["attempts"][1]["follow_up"] == "overfitting-fu2"

@@ -136,4 +136,5 @@ def test_answers_to_follow_ups_are_kept_apart_from_the_questions_own(store):
     answered = store.follow_up_attempts("local", Q1)
     assert [(a.id, a.follow_up, a.score) for a in answered] == [("fu", "q1-fu2", 3)]
     assert store.follow_up_attempts("local", Q2) == []
+    assert [a.id for a in store.follow_up_attempts("local")] == ["fu"]  # every question's
     assert store.follow_up_attempts("someone-else", Q1) == []

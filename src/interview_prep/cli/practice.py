@@ -41,6 +41,7 @@ from ..practice.service import (
     close_crammed,
     expire_overdue,
     grade_answer,
+    history_attempts,
     rate_answer,
     ref_of,
     start_session,
@@ -532,7 +533,7 @@ def export_history_command(
         raise InvalidInputError(f"unknown format {fmt!r}: choose json or csv")
     store = open_store()
     text = export_history(
-        store.attempts(LOCAL_USER_ID),
+        history_attempts(store, LOCAL_USER_ID),
         store.review_logs(LOCAL_USER_ID),
         fmt,
         exported_at=clock(),

@@ -451,6 +451,13 @@ def rate_answer(
     return state
 
 
+def history_attempts(store: PracticeStore, user_id: str) -> list[Attempt]:
+    """Every attempt of the user for the history export: the answers to follow-ups too (each
+    names its follow-up), oldest submission first."""
+    every = [*store.attempts(user_id), *store.follow_up_attempts(user_id)]
+    return sorted(every, key=lambda attempt: attempt.submitted_at)
+
+
 def load_progress(
     store: PracticeStore,
     user_id: str,

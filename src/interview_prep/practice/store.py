@@ -75,8 +75,11 @@ class PracticeStore(Protocol):
         schedule are about the questions themselves (see :meth:`follow_up_attempts`).
         """
 
-    def follow_up_attempts(self, user_id: str, question: QuestionRef) -> list[Attempt]:
-        """The user's answers to the follow-ups of ``question``, oldest submission first."""
+    def follow_up_attempts(
+        self, user_id: str, question: QuestionRef | None = None
+    ) -> list[Attempt]:
+        """The user's answers to follow-ups (of ``question``, if given), oldest submission
+        first."""
 
     def review_logs(
         self, user_id: str, question: QuestionRef | None = None
@@ -178,11 +181,15 @@ class InMemoryPracticeStore:
         ]
         return sorted(found, key=lambda a: a.submitted_at)
 
-    def follow_up_attempts(self, user_id: str, question: QuestionRef) -> list[Attempt]:
+    def follow_up_attempts(
+        self, user_id: str, question: QuestionRef | None = None
+    ) -> list[Attempt]:
         found = [
             a
             for a in self._attempts.values()
-            if a.user_id == user_id and a.follow_up is not None and a.question == question
+            if a.user_id == user_id
+            and a.follow_up is not None
+            and (question is None or a.question == question)
         ]
         return sorted(found, key=lambda a: a.submitted_at)
 

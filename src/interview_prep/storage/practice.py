@@ -137,17 +137,17 @@ class DatabasePracticeStore:
         with self.db.session() as session:
             return [_attempt(row) for row in session.scalars(statement)]
 
-    def follow_up_attempts(self, user_id: str, question: QuestionRef) -> list[Attempt]:
-        """The user's answers to the follow-ups of ``question``, oldest submission first."""
-        statement = (
-            select(AttemptRow)
-            .where(
-                AttemptRow.user_id == user_id,
-                AttemptRow.follow_up.is_not(None),
-                *_is_question(AttemptRow, question),
-            )
-            .order_by(AttemptRow.submitted_at, AttemptRow.id)
+    def follow_up_attempts(
+        self, user_id: str, question: QuestionRef | None = None
+    ) -> list[Attempt]:
+        """The user's answers to follow-ups (of ``question``, if given), oldest submission
+        first."""
+        statement = select(AttemptRow).where(
+            AttemptRow.user_id == user_id, AttemptRow.follow_up.is_not(None)
         )
+        if question is not None:
+            statement = statement.where(*_is_question(AttemptRow, question))
+        statement = statement.order_by(AttemptRow.submitted_at, AttemptRow.id)
         with self.db.session() as session:
             return [_attempt(row) for row in session.scalars(statement)]
 

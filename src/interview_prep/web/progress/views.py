@@ -19,7 +19,7 @@ from ...practice.charts import (
     short_date,
 )
 from ...practice.history import HistoryFormat, export_history
-from ...practice.service import category_totals, load_progress
+from ...practice.service import category_totals, history_attempts, load_progress
 from ..localtime import duration, local_datetime
 from ..practice.context import PracticeContext
 from ..practice.sessions import session_url
@@ -119,7 +119,7 @@ def export(ctx: PracticeContext, fmt: HistoryFormat) -> tuple[str, str, str]:
     """Every attempt and review as ``(text, media type, file name)``."""
     now = ctx.now()
     text = export_history(
-        ctx.store.attempts(ctx.user_id),
+        history_attempts(ctx.store, ctx.user_id),
         ctx.store.review_logs(ctx.user_id),
         fmt,
         exported_at=now,
