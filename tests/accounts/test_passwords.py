@@ -33,3 +33,8 @@ def test_weaker_parameters_ask_for_a_rehash() -> None:
     old = PasswordHasher(time_cost=1, memory_cost=8192).hash("correct horse battery")
     assert verify_password(old, "correct horse battery")
     assert needs_rehash(old)
+
+
+def test_hashes_use_owasps_argon2id_setting() -> None:
+    # m=19 MiB, t=2, p=1: the OWASP Password Storage Cheat Sheet's argon2id parameters.
+    assert hash_password("correct horse battery").startswith("$argon2id$v=19$m=19456,t=2,p=1$")

@@ -1,8 +1,14 @@
-"""Password hashes with argon2id (argon2-cffi), its recommended parameters.
+"""Password hashes with argon2id (argon2-cffi), at OWASP's recommended parameters.
 
 Nothing here is home-made: argon2-cffi salts, hashes, encodes the parameters into the hash and
-compares in constant time. :func:`needs_rehash` lets a login upgrade an old hash in place when the
-library's defaults grow.
+compares in constant time. :func:`needs_rehash` lets a login bring a hash made with other
+parameters to these in place.
+
+The parameters are the OWASP Password Storage Cheat Sheet's argon2id setting of 19 MiB, two
+passes, one lane, not argon2-cffi's default (64 MiB, three passes, four lanes). Both are in the
+range OWASP recommends; the default costs 0.135 s of both cores of a 2-core server per login, so
+a cohort of 200 logging in at the start of a class waited up to a minute and some timed out
+(benchmarks/team_load.py), where this setting takes 0.03 s of one core.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_HASHER = PasswordHasher()
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verified when the username is unknown, so that a wrong name costs the same time as a wrong
 # password and the timing does not tell which names exist. Made on first use: a hash takes a
 # good part of a second, which every command's start would otherwise pay.
