@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from whisper_normalizer.english import EnglishTextNormalizer
+
 from interview_prep.domain import Question
 from interview_prep.formats.files import load_bank_file
 from interview_prep.speech.audio import AudioError, decode
@@ -32,15 +34,16 @@ from interview_prep.speech.transcription import Transcriber
 
 BANK = Path(__file__).resolve().parents[1] / "src/interview_prep/data/banks/ml-engineer.yaml"
 VOICES = ("en-us", "en-gb", "en-gb-x-rp", "en-029")
-_NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+_NORMALIZE = EnglishTextNormalizer()
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words without punctuation; digits 0-10 as words; hyphens split."""
-    tokens = re.findall(r"[a-z0-9']+(?:\.[0-9]+)?", text.lower().replace("-", " "))
-    return [
-        _NUMBERS[int(token)] if token.isdigit() and int(token) <= 10 else token for token in tokens
-    ]
+    """The words of ``text`` after Whisper's English normaliser, as the Whisper paper scores WER.
+
+    It lower-cases, drops punctuation, writes numbers as digits and British spellings as
+    American ones, so a transcript is not wrong for writing "centralised" or "two".
+    """
+    return str(_NORMALIZE(text)).split()
 
 
 def edit_distance(reference: list[str], hypothesis: list[str]) -> int:
@@ -53,8 +56,20 @@ def edit_distance(reference: list[str], hypothesis: list[str]) -> int:
 
 
 def contains(text_words: list[str], term: str) -> bool:
+    """Whether ``term`` is said in ``text_words``, a compound either joined or split.
+
+    Whisper writes "pre -processing" for "preprocessing" and "data parallel" for "DataParallel":
+    the same letters in the same order, in one to three words, are the term said right.
+    """
     wanted = words(term)
-    return any(text_words[i : i + len(wanted)] == wanted for i in range(len(text_words)))
+    if any(text_words[i : i + len(wanted)] == wanted for i in range(len(text_words))):
+        return True
+    joined = "".join(wanted)
+    return any(
+        "".join(text_words[i : i + size]) == joined
+        for size in (1, 2, 3)
+        for i in range(len(text_words) - size + 1)
+    )
 
 
 @dataclass
