@@ -3,7 +3,8 @@ since the previous attempt at the same question.
 
 Pure: it reads the session and the user's attempts (oldest first, as the store lists them). The
 previous attempt is the user's latest graded answer to the question submitted before this one,
-in any session (or outside one), so a replay shows progress across sessions too.
+in any session (or outside one), so a replay shows progress across sessions too. A follow-up's
+previous attempt is the latest graded answer to that same follow-up.
 """
 
 from __future__ import annotations
@@ -42,15 +43,22 @@ def _covered(feedback: Feedback) -> set[str]:
     return {p.text for p in feedback.key_points if p.status is KeyPointStatus.COVERED}
 
 
-def _change(item: SessionItem, feedback: Feedback, history: Sequence[Attempt]) -> Change | None:
-    # A follow-up's own answers are not in the history (see ``PracticeStore.attempts``), and its
-    # parent's are answers to another question.
-    if item.submitted_at is None or item.follow_up is not None:
+def _change(
+    item: SessionItem,
+    feedback: Feedback,
+    history: Sequence[Attempt],
+    follow_up_history: Sequence[Attempt],
+) -> Change | None:
+    if item.submitted_at is None:
         return None
+    # A follow-up is compared with earlier answers to the same follow-up, never with its
+    # parent's answers, which answer another question.
+    candidates = history if item.follow_up is None else follow_up_history
     before = [
         attempt
-        for attempt in history
+        for attempt in candidates
         if attempt.question == item.question
+        and attempt.follow_up == item.follow_up
         and attempt.id != item.attempt_id
         and attempt.is_graded
         and attempt.submitted_at <= item.submitted_at
@@ -74,17 +82,26 @@ def _change(item: SessionItem, feedback: Feedback, history: Sequence[Attempt]) -
     )
 
 
-def replay(session: PracticeSession, history: Sequence[Attempt]) -> list[ReplayItem]:
+def replay(
+    session: PracticeSession,
+    history: Sequence[Attempt],
+    follow_up_history: Sequence[Attempt] = (),
+) -> list[ReplayItem]:
     """Every item of ``session`` with its feedback and its change since the previous attempt.
 
     Args:
         session: the session to replay.
         history: the user's attempts, oldest submission first.
+        follow_up_history: the user's answers to follow-ups, oldest submission first.
     """
     items = []
     for number, item in enumerate(session.items, start=1):
         feedback = read_feedback(item.grade)
-        change = None if item.status is ItemStatus.SKIPPED else _change(item, feedback, history)
+        change = (
+            None
+            if item.status is ItemStatus.SKIPPED
+            else _change(item, feedback, history, follow_up_history)
+        )
         items.append(ReplayItem(number, item, feedback, change))
     return items
 

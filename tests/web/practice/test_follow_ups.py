@@ -240,3 +240,48 @@ def test_a_users_bank_has_no_follow_ups_to_ask(client: TestClient) -> None:
     )
     refused = client.post(f"{url}/follow-up", data={"index": "0"})
     assert refused.status_code == 422 and "no follow-up" in refused.text
+
+
+def test_a_replay_compares_a_follow_up_with_the_last_answer_to_that_follow_up(
+    app_client: TestClient, clock: FixedClock
+) -> None:
+    answers = [
+        "Dropout zeroes units.",
+        "Dropout zeroes a random share of the units at each training step, so no unit can rely "
+        "on another being there; at test time every unit is used, with its output scaled.",
+    ]
+    urls = []
+    for fu_answer in answers:
+        url = start(app_client, "interview", "ml-engineer/overfitting")
+        app_client.get(url)
+        page = page_of(submit(app_client, url, 0, PARTIAL))
+        assert text(page.select_one("h1")).startswith(FOLLOW_UP_TEXTS["overfitting-fu2"])
+        submit(app_client, url, 1, fu_answer)
+        urls.append(url)
+        clock.advance(seconds=600)
+
+    first, second = (page_of(app_client.get(f"{url}/replay")) for url in urls)
+    follow_up = first.select(".replay-item")[1]
+    assert "Your first answer to this follow-up" in text(follow_up)
+    change = second.select(".replay-item")[1].select_one("[data-replay-change]")
+    assert "Since your previous answer to this follow-up" in text(change)
+    assert "asked because the answer left out" in text(change)
+    # The question itself is compared with its own earlier answer, never with the follow-up's.
+    assert "Since your previous attempt" in text(second.select(".replay-item")[0])
+
+
+def test_the_question_page_shows_each_follow_up_answer_under_its_attempt(
+    app_client: TestClient,
+) -> None:
+    url = start(app_client, "interview", "ml-engineer/overfitting")
+    app_client.get(url)
+    submit(app_client, url, 0, PARTIAL)
+    submit(app_client, url, 1, "Dropout zeroes random units <b>while</b> training.")
+
+    page = page_of(app_client.get("/questions/ml-engineer/overfitting"))
+    (attempt,) = page.select(".attempt-list > .attempt")
+    (follow_up,) = attempt.select("[data-attempt-follow-up]")
+    assert FOLLOW_UP_TEXTS["overfitting-fu2"] in text(follow_up)
+    assert re.search(r"Score \d\.\d", text(follow_up))
+    answer = follow_up.select_one(".attempt-answer")
+    assert answer.select("b") == [] and "<b>while</b>" in answer.get_text()

@@ -8,6 +8,7 @@ passages the grader matched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ...domain.questions import Difficulty, Question
-from ...practice.attempts import QuestionRef
+from ...practice.attempts import Attempt, QuestionRef
 from ...practice.feedback import (
     Feedback,
     KeyPointResult,
@@ -387,7 +388,13 @@ def replay_view(
     entries = []
     numbers = session.question_numbers()
     for entry, record in zip(
-        replay(session, ctx.store.attempts(ctx.user_id)), records, strict=True
+        replay(
+            session,
+            ctx.store.attempts(ctx.user_id),
+            ctx.store.follow_up_attempts(ctx.user_id),
+        ),
+        records,
+        strict=True,
     ):
         index = entry.number - 1
         change = entry.change
@@ -426,8 +433,34 @@ def replay_view(
     }
 
 
-def attempts_view(store: PracticeStore, user_id: str, ref: QuestionRef, zone: tzinfo) -> list[Any]:
-    """A question's attempts, newest first, each with its score, time, rating and answer."""
+def _attempt_row(attempt: Attempt, zone: tzinfo, rating: Rating | None = None) -> dict[str, Any]:
+    feedback = read_feedback(attempt.grade)
+    return {
+        "attempt": attempt,
+        "when": local_datetime(attempt.submitted_at, zone),
+        "score_text": "not graded" if attempt.score is None else f"{attempt.score:.1f}",
+        "label": feedback.label,
+        "time_text": duration(attempt.time_taken_s),
+        "rating": rating,
+        "session_url": session_url(attempt.session_id) if attempt.session_id else None,
+        "weakest": [point.text for point in feedback.weakest(3)],
+        "follow_ups": [],
+    }
+
+
+def attempts_view(
+    store: PracticeStore,
+    user_id: str,
+    ref: QuestionRef,
+    zone: tzinfo,
+    follow_up_text: Callable[[str], str] | None = None,
+) -> list[Any]:
+    """A question's attempts, newest first, each with its score, time, rating and answer, and
+    under it the follow-ups answered after it in its session.
+
+    ``follow_up_text`` gives a follow-up's question from its id; without it, follow-ups are left
+    out (it is called only when there are some, since it may read the follow-up file).
+    """
     attempts = store.attempts(user_id, ref)
     if not attempts:
         return []
@@ -436,30 +469,33 @@ def attempts_view(store: PracticeStore, user_id: str, ref: QuestionRef, zone: tz
         for entry in store.review_logs(user_id, ref)
         if entry.attempt_id is not None
     }
-    rows = []
-    for attempt in reversed(attempts):
-        feedback = read_feedback(attempt.grade)
-        rows.append(
-            {
-                "attempt": attempt,
-                "when": local_datetime(attempt.submitted_at, zone),
-                "score_text": "not graded" if attempt.score is None else f"{attempt.score:.1f}",
-                "label": feedback.label,
-                "time_text": duration(attempt.time_taken_s),
-                "rating": ratings.get(attempt.id),
-                "session_url": session_url(attempt.session_id) if attempt.session_id else None,
-                "weakest": [point.text for point in feedback.weakest(3)],
-            }
-        )
-    return rows
+    rows = [_attempt_row(attempt, zone, ratings.get(attempt.id)) for attempt in attempts]
+    if follow_up_text is not None:
+        for answer in store.follow_up_attempts(user_id, ref):
+            # Its parent answer: the latest one before it in the same session.
+            parents = [
+                row
+                for row in rows
+                if row["attempt"].session_id == answer.session_id
+                and row["attempt"].submitted_at <= answer.submitted_at
+            ]
+            if parents and answer.follow_up is not None:
+                row = _attempt_row(answer, zone)
+                row["question"] = follow_up_text(answer.follow_up)
+                parents[-1]["follow_ups"].append(row)
+    return list(reversed(rows))
 
 
 def question_practice(
-    store: PracticeStore, user_id: str, record: QuestionRecord, zone: tzinfo
+    store: PracticeStore,
+    user_id: str,
+    record: QuestionRecord,
+    zone: tzinfo,
+    follow_up_text: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
     """The question page's "Your attempts" section and the question's next review."""
     ref = ref_of(record)
-    attempts = attempts_view(store, user_id, ref, zone)
+    attempts = attempts_view(store, user_id, ref, zone, follow_up_text)
     state = store.card_state(user_id, ref) if attempts else None
     return {
         "attempts": attempts,

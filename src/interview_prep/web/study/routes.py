@@ -91,8 +91,21 @@ def question_page(request: Request, question_id: str, bank: str | None = None) -
     db = request.app.state.db
     record = repository.get_question(db, question_id, bank=bank or None)
     summary = request.app.state.banks.get(record.bank_id)
+
+    def follow_up_text(follow_up_id: str) -> str:
+        from ...catalog import follow_up_items  # reads the follow-up file on first use
+
+        for item in follow_up_items(db, summary).get(record.id, ()):
+            if item.id == follow_up_id:
+                return item.question
+        return f"a follow-up no longer in the bank ({follow_up_id})"
+
     practice = question_practice(
-        request.app.state.practice, actor_of(request).user_id, record, visitor_zone(request)
+        request.app.state.practice,
+        actor_of(request).user_id,
+        record,
+        visitor_zone(request),
+        follow_up_text,
     )
 
     def page() -> str:
