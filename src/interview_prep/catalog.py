@@ -99,7 +99,9 @@ def follow_up_items(db: Database, bank: BankSummary) -> Mapping[str, tuple[Quest
         if key not in _FOLLOW_UPS:
             by_parent: dict[str, list[FollowUp]] = {}
             try:
-                for follow_up in load_follow_ups_file(path, repository.get_bank(db, bank.id)):
+                for follow_up in load_follow_ups_file(
+                    path, repository.get_bank(db, bank.id), shipped=True
+                ):
                     by_parent.setdefault(follow_up.parent, []).append(follow_up)
             except InterviewPrepError as error:
                 logger.warning("follow-ups of bank %s left out: %s", bank.id, error.message)

@@ -135,3 +135,20 @@ def test_an_oversized_file_is_refused_before_parsing():
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(InvalidInputError, match="no such file"):
         load_follow_ups_file(tmp_path / "none.yaml", BANK)
+
+
+def test_a_shipped_file_skips_the_schema_but_not_the_rules(tmp_path):
+    path = tmp_path / "b.yaml"
+    path.write_text(yaml.safe_dump(VALID), encoding="utf-8")
+    assert [item.question.id for item in load_follow_ups_file(path, BANK, shipped=True)] == [
+        "q1-fu2"
+    ]
+    # The tie to the parent is checked either way, and a broken item is still an error.
+    path.write_text(yaml.safe_dump(with_item(index=5)), encoding="utf-8")
+    with pytest.raises(BankFormatError, match="there is no index 5"):
+        load_follow_ups_file(path, BANK, shipped=True)
+    broken = copy.deepcopy(VALID)
+    del broken["follow_ups"][0]["answer"]
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    with pytest.raises(BankFormatError, match="does not follow the bank format"):
+        load_follow_ups_file(path, BANK, shipped=True)

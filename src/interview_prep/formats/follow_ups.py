@@ -58,8 +58,11 @@ def bundled_follow_ups_file(bank_id: str, folder: Path | None = None) -> Path | 
     return path if path.is_file() else None
 
 
-def load_follow_ups_file(path: str | Path, bank: Bank) -> list[FollowUp]:
+def load_follow_ups_file(path: str | Path, bank: Bank, *, shipped: bool = False) -> list[FollowUp]:
     """Read and check a follow-up file against the bank it belongs to.
+
+    ``shipped`` (a file shipped with the app) skips the JSON Schema, as for shipped banks: the
+    test suite runs it on every shipped file, and it is most of the second that reading takes.
 
     Raises:
         InvalidInputError: the file cannot be read.
@@ -72,11 +75,16 @@ def load_follow_ups_file(path: str | Path, bank: Bank) -> list[FollowUp]:
         raise InvalidInputError(f"{path}: no such file") from None
     except (IsADirectoryError, PermissionError) as error:
         raise InvalidInputError(f"{path}: cannot be read ({error.strerror})") from None
-    return read_follow_ups_bytes(data, path.name, bank)
+    return read_follow_ups_bytes(data, path.name, bank, shipped=shipped)
 
 
 def read_follow_ups_bytes(
-    data: bytes, source: str, bank: Bank, *, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    source: str,
+    bank: Bank,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    shipped: bool = False,
 ) -> list[FollowUp]:
     """Parse and check follow-ups from a YAML file's bytes. See :func:`validate_follow_ups`."""
     if len(data) > max_bytes:
@@ -88,16 +96,19 @@ def read_follow_ups_bytes(
     if not text.strip():
         raise BankFormatError(f"{source}: the file is empty")
     parsed = _parse_structured(text, source, BankFormat.YAML, max_chars=max_bytes)
-    return validate_follow_ups(parsed, bank, source)
+    return validate_follow_ups(parsed, bank, source, check_schema=not shipped)
 
 
-def validate_follow_ups(data: Any, bank: Bank, source: str = "follow-ups") -> list[FollowUp]:
+def validate_follow_ups(
+    data: Any, bank: Bank, source: str = "follow-ups", *, check_schema: bool = True
+) -> list[FollowUp]:
     """Check parsed follow-up data against the format and the bank, and build the items.
 
     Args:
         data: what the file parsed to.
         bank: the bank whose questions the follow-ups belong to.
         source: the file name, for error messages.
+        check_schema: run the JSON Schema over the items (see :func:`load_follow_ups_file`).
 
     Returns:
         The follow-ups, in the file's order.
@@ -128,7 +139,9 @@ def validate_follow_ups(data: Any, bank: Bank, source: str = "follow-ups") -> li
     # The same schema and rules as a bank's own questions, with ids already known to be unique
     # per (parent, index), so that an error names the follow-up's id and field.
     checked = validate_bank_data(
-        {"id": bank.id, "title": bank.title, "questions": questions}, source
+        {"id": bank.id, "title": bank.title, "questions": questions},
+        source,
+        check_schema=check_schema,
     ).questions
     return [
         FollowUp(parent=item["parent"], index=item["index"], question=question)
