@@ -70,6 +70,15 @@ def test_one_question_from_its_page_through_a_drill_with_a_follow_up(
     expect(page.locator("h1")).to_have_text("Session summary")
     expect(page.locator("[data-follow-up-row]")).to_contain_text("How does dropout regularise")
 
+    # Back on the question's page, the follow-up's answer is under the attempt it followed.
+    page.goto(f"{practice_server}/questions/ml-engineer/overfitting#attempts")
+    attempt = page.locator(".attempt-list > .attempt").first
+    attempt.locator("summary").click()
+    answered = attempt.locator("[data-attempt-follow-up]")
+    expect(answered).to_contain_text("Follow-up: How does dropout regularise a network")
+    expect(answered.locator(".attempt-answer")).to_contain_text("<b>bold?</b>")
+    screenshot(page, "follow-up-on-question-page")
+
 
 def test_an_interview_follows_up_each_answer_and_the_summary_lists_them(
     page: Page,
