@@ -17,7 +17,10 @@ OPEN = {
     ("type_two", "rules"),
     ("wrong_evidence", "rules"),
     ("wrong_evidence", "both"),
-    ("ridge", "both"),
+    # Since the nearest-neighbour witness (evidence/judging.py): the correct ridge answer is no
+    # longer accused, and "FP is a type 2 error", a one-word swap of a right text and as near to
+    # it as to the claim, is no longer caught with the judge.
+    ("type_two", "both"),
 }
 
 

@@ -22,7 +22,7 @@ SPANS = (Span("Ridge makes weights zero.", 0, 25), Span("Lasso makes weights zer
 THRESHOLDS = {"covers": 0.5, "contradicts": 0.9, "states_claim": 0.6}
 
 
-def judgement(claim_states, point_covers, similarity) -> Judgement:
+def judgement(claim_states, point_covers, similarity, right=(0.3, 0.3)) -> Judgement:
     points = np.asarray(point_covers, dtype=np.float32)
     return Judgement(
         spans=SPANS,
@@ -33,6 +33,7 @@ def judgement(claim_states, point_covers, similarity) -> Judgement:
         erratum_states=np.zeros((0, 2), dtype=np.float32),
         claim_similarity=np.asarray([similarity], dtype=np.float32),
         erratum_similarity=np.zeros((0, 2), dtype=np.float32),
+        right_similarity=np.asarray(right, dtype=np.float32),
     )
 
 
@@ -60,3 +61,11 @@ def test_the_best_eligible_span_is_the_one_shown():
     # The surest span loses to its point; the next one, still above the threshold, is shown.
     j = judgement([0.99, 0.7], [[0.1, 0.1], [0.995, 0.2]], [0.8, 0.8])
     assert findings(j) == ["Lasso makes weights zero."]
+
+
+def test_a_span_nearer_to_a_right_text_than_to_the_claim_is_not_accused():
+    # The judge hears the claim, but the span's nearest authored neighbour is a right text.
+    j = judgement([0.9, 0.2], [[0.1, 0.9], [0.3, 0.1]], [0.8, 0.8], right=(0.85, 0.3))
+    assert findings(j) == []
+    j = judgement([0.9, 0.2], [[0.1, 0.9], [0.3, 0.1]], [0.8, 0.8], right=(0.79, 0.3))
+    assert findings(j) == ["Ridge makes weights zero."]
