@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from ..models.embedders import Embedder, TokenStates
 from ..models.judge import FloatArray, JudgeModel, Side, Verdict
@@ -268,7 +269,7 @@ def judged_misconceptions(
 
     margin = thresholds.get("nearest_margin", NEAREST_MARGIN)
 
-    def witnessed(similarity: FloatArray) -> FloatArray:
+    def witnessed(similarity: FloatArray) -> npt.NDArray[np.bool_]:
         # On the claim's topic, and nearer to the claim than to anything right.
         return (similarity >= TOPIC_MIN) & (similarity > judgement.right_similarity + margin)
 
