@@ -171,27 +171,25 @@ class InMemoryPracticeStore:
                 seen.setdefault(attempt.question, attempt.submitted_at)
         return seen
 
-    def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:
-        found = [
-            a
-            for a in self._attempts.values()
-            if a.user_id == user_id
-            and a.follow_up is None
-            and (question is None or a.question == question)
-        ]
-        return sorted(found, key=lambda a: a.submitted_at)
-
-    def follow_up_attempts(
-        self, user_id: str, question: QuestionRef | None = None
+    def _answers(
+        self, user_id: str, question: QuestionRef | None, *, follow_ups: bool
     ) -> list[Attempt]:
         found = [
             a
             for a in self._attempts.values()
             if a.user_id == user_id
-            and a.follow_up is not None
+            and (a.follow_up is not None) == follow_ups
             and (question is None or a.question == question)
         ]
         return sorted(found, key=lambda a: a.submitted_at)
+
+    def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:
+        return self._answers(user_id, question, follow_ups=False)
+
+    def follow_up_attempts(
+        self, user_id: str, question: QuestionRef | None = None
+    ) -> list[Attempt]:
+        return self._answers(user_id, question, follow_ups=True)
 
     def review_logs(
         self, user_id: str, question: QuestionRef | None = None

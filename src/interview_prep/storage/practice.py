@@ -128,23 +128,19 @@ class DatabasePracticeStore:
     def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:
         """The user's attempts (at one question, if given), oldest submission first; answers
         to follow-ups are left out (see :meth:`follow_up_attempts`)."""
-        statement = select(AttemptRow).where(
-            AttemptRow.user_id == user_id, AttemptRow.follow_up.is_(None)
-        )
-        if question is not None:
-            statement = statement.where(*_is_question(AttemptRow, question))
-        statement = statement.order_by(AttemptRow.submitted_at, AttemptRow.id)
-        with self.db.session() as session:
-            return [_attempt(row) for row in session.scalars(statement)]
+        return self._answers(user_id, question, AttemptRow.follow_up.is_(None))
 
     def follow_up_attempts(
         self, user_id: str, question: QuestionRef | None = None
     ) -> list[Attempt]:
         """The user's answers to follow-ups (of ``question``, if given), oldest submission
         first."""
-        statement = select(AttemptRow).where(
-            AttemptRow.user_id == user_id, AttemptRow.follow_up.is_not(None)
-        )
+        return self._answers(user_id, question, AttemptRow.follow_up.is_not(None))
+
+    def _answers(
+        self, user_id: str, question: QuestionRef | None, kind: ColumnElement[bool]
+    ) -> list[Attempt]:
+        statement = select(AttemptRow).where(AttemptRow.user_id == user_id, kind)
         if question is not None:
             statement = statement.where(*_is_question(AttemptRow, question))
         statement = statement.order_by(AttemptRow.submitted_at, AttemptRow.id)
