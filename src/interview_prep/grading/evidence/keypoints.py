@@ -231,7 +231,12 @@ def assess_key_points_judged(
     answer_keys = [t.key for t in answer.tokens]
     for index, point in enumerate(rubric.key_points):
         match = match_point(index, point, rubric, answer)
-        row = np.where(open_spans, judgement.point_covers[index], 0.0)
+        eligible = open_spans
+        if judgement.point_witnessed is not None:
+            # A topical span nearer to the point's near misses than to the point says something
+            # else: no evidence for it, however the judge reads it.
+            eligible = open_spans & (judgement.point_witnessed[index] > 0)
+        row = np.where(eligible, judgement.point_covers[index], 0.0)
         best = int(np.argmax(row)) if len(row) else 0
         probability = float(row[best]) if len(row) else 0.0
         if probability >= covered_at:
