@@ -99,9 +99,11 @@ def _rubric_for_answer(rubric: Rubric, view: AnswerView, feature_set: FeatureSet
     )
 
 
-Evidence = Literal["both", "judge", "rules"]
+Evidence = Literal["both", "coverage", "judge", "rules"]
 """How key points and wrong claims are found: the learned judge, the hand-written rules
-(signals, swapped terms, negations, numbers, cosine thresholds; the default), or both."""
+(signals, swapped terms, negations, numbers, cosine thresholds; the default), both, or
+"coverage": the judge decides which key points are said, the rules which claims are wrong (the
+judge hears more wrong claims than the rules, but accuses more correct answers too)."""
 
 
 def analyse(
@@ -142,7 +144,8 @@ def analyse(
     if use_judge:
         assert judge is not None and embedder is not None
         judgement = judge_answer(graded_rubric, view, embedder, judge)
-        misconceptions = judged_misconceptions(graded_rubric, judgement, judge.thresholds)
+        if evidence != "coverage":
+            misconceptions = judged_misconceptions(graded_rubric, judgement, judge.thresholds)
     if evidence != "judge" or not use_judge:
         misconceptions = _merge(misconceptions, find_misconceptions(graded_rubric, view))
     # What is right earns credit; a wrong claim earns none, however close its words are to the

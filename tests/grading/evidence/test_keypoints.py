@@ -37,3 +37,26 @@ def test_an_off_topic_answer_covers_nothing(regularization_question):
     results = assess(regularization_question, "I enjoy hiking with my dog.", get_embedder())
     assert all(r.status is Coverage.MISSED for r in results)
     assert coverage_score(results) == 0
+
+
+def test_a_span_nearer_to_a_near_miss_is_no_evidence_for_the_judge():
+    import dataclasses
+
+    import numpy as np
+
+    from interview_prep.grading.evidence.keypoints import assess_key_points_judged
+
+    from .test_judging import QUESTION, THRESHOLDS, judgement
+
+    rubric = build_rubric(QUESTION, None)
+    view = view_answer("Ridge makes weights zero. Lasso makes weights zero.", rubric.keys, None)
+    heard = judgement([0.1, 0.1], [[0.9, 0.1], [0.1, 0.1]], [0.3, 0.3])
+
+    def statuses(witnessed):
+        j = dataclasses.replace(heard, point_witnessed=np.asarray(witnessed, dtype=np.float32))
+        results = assess_key_points_judged(rubric, view, j, THRESHOLDS, [], with_rules=False)
+        return [(r.status, r.evidence.text if r.evidence else None) for r in results]
+
+    assert statuses([[1, 1], [1, 1]])[0] == (Coverage.COVERED, "Ridge makes weights zero.")
+    # The judge hears point 0 in the first sentence, but that sentence is nearer to a near miss.
+    assert statuses([[0, 1], [1, 1]])[0] == (Coverage.MISSED, None)
