@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/grading_benchmark.py                 # everything
     .venv/bin/python benchmarks/grading_benchmark.py --skip-accuracy # speed and memory only
     .venv/bin/python benchmarks/grading_benchmark.py --json out.json --embedding-cache /tmp/e.npz
-    .venv/bin/python benchmarks/grading_benchmark.py --skip-speed --evidence judge,both
+    .venv/bin/python benchmarks/grading_benchmark.py --skip-speed --evidence judge,both,coverage
+    .venv/bin/python benchmarks/grading_benchmark.py --skip-accuracy --grader judge-coverage
 
 Accuracy: K-fold cross-validation by question (default 10) on each development file in
 ``../shared/benchmarks/asag`` (or ``$INTERVIEW_PREP_BENCHMARK_DIR``, or ``--data-dir``), the
@@ -236,7 +237,7 @@ _COLD = """
 import json, time, resource
 started = time.perf_counter()
 from interview_prep.grading.service import get_grader
-grader = get_grader("embedding")
+grader = get_grader({grader!r})
 loaded = time.perf_counter() - started
 from interview_prep.formats import load_bank_file
 bank = load_bank_file({bank!r})
@@ -308,20 +309,20 @@ def _time_encoder(grader: Any) -> list[float]:
     return spent
 
 
-def speed(rounds: int) -> dict[str, Any]:
+def speed(rounds: int, grader_name: str = "embedding") -> dict[str, Any]:
     from interview_prep.formats import load_bank_file
     from interview_prep.grading.service import get_grader
 
     bank_file = REPO / "src" / "interview_prep" / "data" / "banks" / "ml-engineer.yaml"
     cold = json.loads(
         subprocess.run(
-            [sys.executable, "-c", _COLD.format(bank=str(bank_file))],
+            [sys.executable, "-c", _COLD.format(bank=str(bank_file), grader=grader_name)],
             check=True,
             capture_output=True,
             text=True,
         ).stdout
     )
-    grader = get_grader("embedding")
+    grader = get_grader(grader_name)
     question = load_bank_file(bank_file).question("overfitting")
     assert question is not None
     encoder = _time_encoder(grader)
@@ -338,6 +339,7 @@ def speed(rounds: int) -> dict[str, Any]:
         encoding.append(sum(encoder) * 1000)
     result = {
         **cold,
+        "grader": grader_name,
         "answers": rounds,
         "words_per_answer": 150,
         "p50_ms": percentile(wall, 50),
@@ -350,7 +352,8 @@ def speed(rounds: int) -> dict[str, Any]:
         "load_average": os.getloadavg()[0],
     }
     print(
-        f"\nspeed: 150-word answers, {rounds} after warm-up on {result['cores']} cores "
+        f"\nspeed ({grader_name}): 150-word answers, {rounds} after warm-up on "
+        f"{result['cores']} cores "
         f"(load average {result['load_average']:.1f}): p50 {result['p50_ms']:.1f} ms, "
         f"p95 {result['p95_ms']:.1f} ms (CPU time p50 {result['cpu_p50_ms']:.1f}, "
         f"p95 {result['cpu_p95_ms']:.1f} ms)"
@@ -380,20 +383,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--evidence",
         default="",
-        help="also grade with the learned judge: judge, both or judge,both (default: rules only)",
+        help="also grade with the learned judge: any of judge, both, coverage, comma-separated "
+        "(default: rules only)",
+    )
+    parser.add_argument(
+        "--grader", default="embedding", help="the grader timed for speed (default: embedding)"
     )
     args = parser.parse_args(argv)
     figures: dict[str, Any] = {}
     if not args.skip_accuracy:
         data_dir = args.data_dir or default_benchmark_dir(REPO)
         evidence = tuple(mode for mode in args.evidence.split(",") if mode)
-        if set(evidence) - {"judge", "both"}:
-            parser.error("--evidence takes judge, both or judge,both")
+        if set(evidence) - {"judge", "both", "coverage"}:
+            parser.error("--evidence takes judge, both or coverage (comma-separated)")
         figures["accuracy"] = accuracy(
             data_dir, args.folds, args.seed, args.embedding_cache, evidence
         )
     if not args.skip_speed:
-        figures["speed"] = speed(args.rounds)
+        figures["speed"] = speed(args.rounds, args.grader)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
     return 0
