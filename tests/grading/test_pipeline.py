@@ -54,3 +54,41 @@ def test_every_mode_grades_the_same_answer(graders, regularization_question):
         assert 0.0 <= result.score <= 5.0 and len(result.key_points) == len(
             regularization_question.key_points
         )
+
+
+EMPTY_TALK = (
+    "Gradient descent is really the workhorse of modern deep learning. It's all about navigating "
+    "the loss landscape intelligently, and getting the learning rate right is absolutely key. In "
+    "practice you have to be thoughtful about the optimizer, momentum and batch size, and iterate "
+    "until convergence looks healthy."
+)
+
+
+def _gradient_descent():
+    from interview_prep.formats.files import load_bank_file
+    from interview_prep.storage.bundled import bundled_bank_files
+
+    return load_bank_file(bundled_bank_files()[0]).question("gradient-descent")
+
+
+def test_empty_talk_earns_no_key_point_when_the_judge_reads_them(graders):
+    from interview_prep.grading.scoring.scoring import NO_EVIDENCE_CAP, NO_EVIDENCE_MESSAGE
+
+    result = graders["coverage"].grade(_gradient_descent(), EMPTY_TALK)
+    assert all(point.evidence is None for point in result.key_points)
+    assert result.score <= NO_EVIDENCE_CAP
+    assert NO_EVIDENCE_MESSAGE in result.feedback
+
+
+def test_without_its_probe_the_judge_still_grades_and_says_so(monkeypatch):
+    from interview_prep.grading import graders as graders_module
+    from interview_prep.grading.models.substance import SubstanceUnavailableError
+
+    def broken():
+        raise SubstanceUnavailableError("substance.npz has sha256 0, expected 1: not loading it")
+
+    monkeypatch.setattr(graders_module, "load_probe", broken)
+    grader = EmbeddingGrader(evidence="coverage")
+    result = grader.grade(_gradient_descent(), EMPTY_TALK)
+    assert grader.substance() is None and grader.evidence == "coverage"
+    assert any("Empty talk is not screened" in message for message in result.messages)

@@ -17,6 +17,7 @@ from .evidence.rubric import RubricCache
 from .models.blas import limit_blas_threads
 from .models.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .models.judge import JudgeModel, JudgeUnavailableError, load_judge
+from .models.substance import SubstanceProbe, SubstanceUnavailableError, load_probe
 from .pipeline import Analysis, Evidence, analyse, conclude
 from .result import GradeResult
 from .scoring.calibration import CalibrationModel, load_calibration
@@ -73,10 +74,13 @@ class EngineGrader:
     def judge(self) -> JudgeModel | None:
         return None
 
+    def substance(self) -> SubstanceProbe | None:
+        return None
+
     def analyse(self, question: Question, answer: str, *, max_chars: int = 20000) -> Analysis:
         return analyse(
             question, answer, embedder=self.embedder(), rubrics=self.rubrics, max_chars=max_chars,
-            judge=self.judge(), evidence=self.evidence,
+            judge=self.judge(), evidence=self.evidence, substance=self.substance(),
         )  # fmt: skip
 
     def conclude(self, analysis: Analysis, model: CalibrationModel | None = None) -> GradeResult:
@@ -110,11 +114,14 @@ class EmbeddingGrader(EngineGrader):
         notices: tuple[str, ...] = (),
         evidence: Evidence = "rules",
         judge: JudgeModel | None = None,
+        substance: SubstanceProbe | None = None,
     ) -> None:
         super().__init__(calibration=calibration, notices=notices, evidence=evidence)
         self._embedder = get_embedder(embedder) if isinstance(embedder, str) else embedder
         self._judge = judge
         self._judge_checked = judge is not None
+        self._substance = substance
+        self._substance_checked = substance is not None
 
     def embedder(self) -> Embedder:
         return self._embedder
@@ -137,12 +144,29 @@ class EmbeddingGrader(EngineGrader):
                 self.evidence = "rules"
         return self._judge
 
+    def substance(self) -> SubstanceProbe | None:
+        """The shipped substance probe, whenever the judge reads key points.
+
+        Without it the judge still grades, but empty talk can pass for coverage; every result
+        then says so.
+        """
+        if self.evidence == "rules" or self.judge() is None:
+            return None
+        if not self._substance_checked:
+            self._substance_checked = True
+            try:
+                self._substance = load_probe()
+            except SubstanceUnavailableError as error:
+                logger.warning("grading without the substance probe: %s", error.message)
+                self.notices = (*self.notices, f"Empty talk is not screened: {error.message}.")
+        return self._substance
+
     def load(self) -> None:
         """Load the model now rather than on the first answer (raises ModelUnavailableError)."""
         load = getattr(self._embedder, "load", None)
         if callable(load):
             load()
-        self.judge()
+        self.substance()
         limit_blas_threads()
 
 

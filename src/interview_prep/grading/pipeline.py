@@ -28,6 +28,7 @@ from .evidence.rubric import Rubric, RubricCache
 from .evidence.structure import assess_structure
 from .models.embedders import Embedder
 from .models.judge import JudgeModel
+from .models.substance import SubstanceProbe
 from .result import (
     Coverage,
     GradeResult,
@@ -115,11 +116,13 @@ def analyse(
     max_chars: int = 20000,
     judge: JudgeModel | None = None,
     evidence: Evidence = "rules",
+    substance: SubstanceProbe | None = None,
 ) -> Analysis:
     """Analyse ``answer`` to ``question``: features, key points, misconceptions, checks, shape.
 
     The judge is used when one is given and the embedder provides token vectors; otherwise the
-    rules decide alone, whatever ``evidence`` says.
+    rules decide alone, whatever ``evidence`` says. ``substance``, with the judge, keeps empty
+    talk from counting as evidence for a key point.
     """
     started = time.perf_counter()
     use_judge = judge is not None and supports_judge(embedder) and evidence != "rules"
@@ -143,7 +146,9 @@ def analyse(
     misconceptions: list[MisconceptionFinding] = []
     if use_judge:
         assert judge is not None and embedder is not None
-        judgement = judge_answer(graded_rubric, view, embedder, judge)
+        judgement = judge_answer(
+            graded_rubric, view, embedder, judge, substance, claims=evidence != "coverage"
+        )
         if evidence != "coverage":
             misconceptions = judged_misconceptions(graded_rubric, judgement, judge.thresholds)
     if evidence != "judge" or not use_judge:

@@ -69,3 +69,59 @@ def test_a_span_nearer_to_a_right_text_than_to_the_claim_is_not_accused():
     assert findings(j) == []
     j = judgement([0.9, 0.2], [[0.1, 0.9], [0.3, 0.1]], [0.8, 0.8], right=(0.79, 0.3))
     assert findings(j) == ["Ridge makes weights zero."]
+
+
+# The judge run over a real answer: the substance probe and the coverage-only run.
+
+
+class _Probe:
+    """A probe that calls the given spans (by position) empty and every other one substantive."""
+
+    def __init__(self, empty: set[int]) -> None:
+        self.empty = empty
+
+    def substantive(self, vectors):
+        return np.array([i not in self.empty for i in range(len(vectors))], dtype=bool)
+
+
+def _judged(answer: str, **options):
+    from interview_prep.formats.files import load_bank_file
+    from interview_prep.grading.evidence.answers import view_answer
+    from interview_prep.grading.evidence.judging import judge_answer
+    from interview_prep.grading.models.embedders import get_embedder
+    from interview_prep.grading.models.judge import load_judge
+    from interview_prep.storage.bundled import bundled_bank_files
+
+    question = load_bank_file(bundled_bank_files()[0]).question("overfitting")
+    embedder = get_embedder()
+    rubric = build_rubric(question, embedder)
+    view = view_answer(answer, rubric.keys, embedder)
+    return judge_answer(rubric, view, embedder, load_judge(), **options)
+
+
+ANSWER = (
+    "It is when the model learns the noise of its training examples, and then it does badly on "
+    "new data. You see it when the held-out error is far above the training error."
+)
+
+
+def test_a_clause_is_as_empty_as_its_sentence():
+    plain = _judged(ANSWER)
+    # Spans: sentence 0, its two clauses, sentence 1. The probe calls sentence 0 empty only.
+    assert plain.sentence_of == (0, 0, 0, 3)
+    screened = _judged(ANSWER, substance=_Probe({0}))
+    assert plain.point_witnessed is not None and screened.point_witnessed is not None
+    assert not screened.point_witnessed[:, :3].any()
+    assert (screened.point_witnessed[:, 3] == plain.point_witnessed[:, 3]).all()
+
+
+def test_coverage_alone_gives_the_same_coverage_for_less_work():
+    full = _judged(ANSWER, substance=_Probe({0}))
+    coverage = _judged(ANSWER, substance=_Probe({0}), claims=False)
+    assert full.point_witnessed is not None
+    eligible = full.point_witnessed
+    assert np.allclose(coverage.point_covers[eligible], full.point_covers[eligible], atol=1e-6)
+    # A span that can be evidence for no point is not judged at all.
+    skipped = ~eligible.any(axis=0)
+    assert skipped[:3].all() and not coverage.point_covers[:, skipped].any()
+    assert not coverage.claim_states.any() and not coverage.claim_similarity.any()

@@ -53,7 +53,7 @@ def test_a_span_nearer_to_a_near_miss_is_no_evidence_for_the_judge():
     heard = judgement([0.1, 0.1], [[0.9, 0.1], [0.1, 0.1]], [0.3, 0.3])
 
     def statuses(witnessed):
-        j = dataclasses.replace(heard, point_witnessed=np.asarray(witnessed, dtype=np.float32))
+        j = dataclasses.replace(heard, point_witnessed=np.asarray(witnessed, dtype=bool))
         results = assess_key_points_judged(rubric, view, j, THRESHOLDS, [], with_rules=False)
         return [(r.status, r.evidence.text if r.evidence else None) for r in results]
 

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from ..models.embedders import Embedder, TokenStates
 from ..models.judge import FloatArray, JudgeModel, Side, Verdict
+from ..models.substance import SubstanceProbe
 from ..result import Evidence, MisconceptionFinding, MisconceptionKind
 from ..text.tokens import Span, split_clauses
 from .answers import AnswerView
@@ -94,9 +95,10 @@ class Judgement:
     """(errata, spans): the same for the errata."""
     right_similarity: FloatArray
     """(spans,): best cosine of the span to any right text of the rubric."""
-    point_witnessed: FloatArray | None = None
-    """(key points, spans): whether the span is nearer to the point (or an example) than to its
-    near misses; ``None`` means no witness was asked, and every span is eligible."""
+    point_witnessed: npt.NDArray[np.bool_] | None = None
+    """(key points, spans): whether the span may be evidence for the point: nearer to the point
+    (or an example) than to its near misses, and, when a substance probe was given, committed to
+    something; ``None`` means no witness was asked, and every span is eligible."""
 
 
 def rubric_items(rubric: Rubric) -> list[tuple[str, ItemKind, int, bool]]:
@@ -191,26 +193,28 @@ def _group_max(
 
 
 def judge_answer(
-    rubric: Rubric, answer: AnswerView, embedder: Embedder, judge: JudgeModel
+    rubric: Rubric,
+    answer: AnswerView,
+    embedder: Embedder,
+    judge: JudgeModel,
+    substance: SubstanceProbe | None = None,
+    *,
+    claims: bool = True,
 ) -> Judgement:
-    """Run the judge over every item of ``rubric`` and every span of ``answer``."""
+    """Run the judge over the items of ``rubric`` and the spans of ``answer``.
+
+    With ``substance``, a span that the probe hears as empty talk is evidence for no key point.
+    Without ``claims`` only coverage is judged: the wrong-claim rows and every span that can be
+    evidence for no point are skipped (their entries stay 0), which is most of the judge's work
+    when the rules decide the wrong claims.
+    """
     items = prepare_items(rubric, embedder, judge)
     spans, sentence_of = answer_spans(answer)
-    span_side = judge.prepare(token_states(embedder, [span.text for span in spans]))
-    probabilities = judge.probabilities(items.side, span_side)
-    covers = probabilities[:, :, Verdict.COVERS]
-    contradicts = probabilities[:, :, Verdict.CONTRADICTS]
     points = len(rubric.key_points)
-    claims = 0 if rubric.reference_only else len(rubric.question.misconceptions)
+    claims_count = 0 if rubric.reference_only else len(rubric.question.misconceptions)
     errata = 0 if rubric.reference_only else len(rubric.question.errata)
-    similarity = np.zeros_like(covers)
-    right = np.zeros(len(spans), dtype=np.float32)
     span_vectors = embedder.embed([span.text for span in spans])
-    if items.claim_rows:
-        similarity[list(items.claim_rows)] = items.claim_vectors @ span_vectors.T
-        if len(items.right_vectors):
-            right = (items.right_vectors @ span_vectors.T).max(axis=0)
-    witnessed = np.ones((points, len(spans)), dtype=np.float32)
+    witnessed = np.ones((points, len(spans)), dtype=bool)
     for index, (own, near) in enumerate(
         zip(items.point_vectors, items.near_miss_vectors, strict=True)
     ):
@@ -218,14 +222,37 @@ def judge_answer(
             nearest_own = (own @ span_vectors.T).max(axis=0)
             nearest_miss = (near @ span_vectors.T).max(axis=0)
             witnessed[index] = nearest_own >= nearest_miss + NEAR_MISS_MARGIN
+    if substance is not None:
+        # The probe reads whole sentences, as it was trained; a clause is as empty as its
+        # sentence ("teams that invest in one move much faster" is filler in its sentence and
+        # sounds like a claim alone).
+        said = substance.substantive(span_vectors)
+        witnessed &= said[list(sentence_of)][None, :]
+    rows = list(range(len(items.kinds)))
+    columns = list(range(len(spans)))
+    if not claims:
+        rows = [row for row, kind in enumerate(items.kinds) if kind == "point"]
+        columns = [column for column in columns if witnessed[:, column].any()]
+    probabilities = np.zeros((len(items.kinds), len(spans), 3), dtype=np.float32)
+    if rows and columns:
+        span_side = judge.prepare(token_states(embedder, [spans[c].text for c in columns]))
+        probabilities[np.ix_(rows, columns)] = judge.probabilities(items.side.take(rows), span_side)
+    covers = probabilities[:, :, Verdict.COVERS]
+    contradicts = probabilities[:, :, Verdict.CONTRADICTS]
+    similarity = np.zeros_like(covers)
+    right = np.zeros(len(spans), dtype=np.float32)
+    if items.claim_rows and claims:
+        similarity[list(items.claim_rows)] = items.claim_vectors @ span_vectors.T
+        if len(items.right_vectors):
+            right = (items.right_vectors @ span_vectors.T).max(axis=0)
     return Judgement(
         tuple(spans),
         tuple(sentence_of),
         _group_max(covers, items, "point", points),
         _group_max(contradicts, items, "point", points, primary_only=True),
-        _group_max(covers, items, "claim", claims),
+        _group_max(covers, items, "claim", claims_count),
         _group_max(covers, items, "erratum", errata),
-        _group_max(similarity, items, "claim", claims),
+        _group_max(similarity, items, "claim", claims_count),
         _group_max(similarity, items, "erratum", errata),
         right,
         witnessed,

@@ -234,8 +234,8 @@ def assess_key_points_judged(
         eligible = open_spans
         if judgement.point_witnessed is not None:
             # A topical span nearer to the point's near misses than to the point says something
-            # else: no evidence for it, however the judge reads it.
-            eligible = open_spans & (judgement.point_witnessed[index] > 0)
+            # else, and empty talk says nothing: no evidence for it, however the judge reads it.
+            eligible = open_spans & judgement.point_witnessed[index]
         row = np.where(eligible, judgement.point_covers[index], 0.0)
         best = int(np.argmax(row)) if len(row) else 0
         probability = float(row[best]) if len(row) else 0.0

@@ -101,6 +101,11 @@ class Side:
     pooled: FloatArray
     """Unit-length mean of the raw token vectors: the sentence embedding, for its cosine."""
 
+    def take(self, rows: Sequence[int]) -> Side:
+        """The side of only ``rows`` (in that order)."""
+        index = list(rows)
+        return Side(self.projected[index], self.mask[index], self.ids[index], self.pooled[index])
+
 
 @dataclass
 class JudgeModel:
