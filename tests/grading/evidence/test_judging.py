@@ -125,3 +125,8 @@ def test_coverage_alone_gives_the_same_coverage_for_less_work():
     skipped = ~eligible.any(axis=0)
     assert skipped[:3].all() and not coverage.point_covers[:, skipped].any()
     assert not coverage.claim_states.any() and not coverage.claim_similarity.any()
+
+
+def test_a_sentence_off_the_points_topic_covers_nothing():
+    judged = _judged("I went hiking in the mountains last summer and the views were amazing.")
+    assert judged.point_witnessed is not None and not judged.point_witnessed.any()
