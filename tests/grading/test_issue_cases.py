@@ -1,7 +1,8 @@
 """The cases a new user tried (issue "Grading that understands rewording"), written before any
-training or tuning of the judge and never used to fit anything, graded with the rules alone (the
-default) and with the judge and the rules. The ones that are still wrong are marked as expected
-failures, strictly: a fix makes them pass, and then the mark must go."""
+training or tuning of the judge and never used to fit anything, graded with the rules alone, with
+the judge and the rules, and with the default (the judge's coverage and the rules' claims). The
+ones that are still wrong are marked as expected failures, strictly: a fix makes them pass, and
+then the mark must go."""
 
 from __future__ import annotations
 
@@ -21,10 +22,15 @@ OPEN = {
     # longer accused, and "FP is a type 2 error", a one-word swap of a right text and as near to
     # it as to the claim, is no longer caught with the judge.
     ("type_two", "both"),
+    # The default finds wrong claims with the rules, so their misses are its misses; and the
+    # judge's coverage also takes the wrong ridge sentence as evidence.
+    ("vanishing", "coverage"),
+    ("type_two", "coverage"),
+    ("wrong_evidence", "coverage"),
 }
 
 
-@pytest.fixture(scope="module", params=["rules", "both"])
+@pytest.fixture(scope="module", params=["rules", "both", "coverage"])
 def grader(request):
     grader = EmbeddingGrader(evidence=request.param)
     grader.load()

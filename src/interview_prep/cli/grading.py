@@ -79,7 +79,10 @@ def grade(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     grader: str | None = typer.Option(
-        None, "--grader", help="auto, embedding, judge or lexical (env INTERVIEW_PREP_GRADER)."
+        None,
+        "--grader",
+        help="auto (the default: judge-coverage, else the rules), judge-coverage, embedding "
+        "(the rules alone), judge or lexical (env INTERVIEW_PREP_GRADER).",
     ),
     audio: Path | None = typer.Option(
         None,
@@ -177,7 +180,9 @@ def eval_(
         min=2,
         help="K-fold cross-validation by question, calibration refitted on training folds.",
     ),
-    grader: str | None = typer.Option(None, "--grader", help="auto, embedding or lexical."),
+    grader: str | None = typer.Option(
+        None, "--grader", help="auto, judge-coverage, embedding, judge or lexical."
+    ),
 ) -> None:
     """Measure the grader against human scores: Pearson, Spearman, RMSE, QWK, macro-F1, latency."""
     from ..grading.evaluation.benchmark_data import load_benchmark

@@ -250,15 +250,23 @@ def test_a_replay_compares_a_follow_up_with_the_last_answer_to_that_follow_up(
         "Dropout zeroes a random share of the units at each training step, so no unit can rely "
         "on another being there; at test time every unit is used, with its output scaled.",
     ]
-    urls = []
-    for fu_answer in answers:
+    # Follow-ups that fit the same gap equally well take turns, so the dropout follow-up may
+    # come back only in a later session: answer the others with a shrug until it has been
+    # answered twice.
+    urls: list[str] = []
+    for _ in range(4):
         url = start(app_client, "interview", "ml-engineer/overfitting")
         app_client.get(url)
         page = page_of(submit(app_client, url, 0, PARTIAL))
-        assert text(page.select_one("h1")).startswith(FOLLOW_UP_TEXTS["overfitting-fu2"])
-        submit(app_client, url, 1, fu_answer)
-        urls.append(url)
+        if text(page.select_one("h1")).startswith(FOLLOW_UP_TEXTS["overfitting-fu2"]):
+            submit(app_client, url, 1, answers[len(urls)])
+            urls.append(url)
+        else:
+            submit(app_client, url, 1, "I am not sure.")
         clock.advance(seconds=600)
+        if len(urls) == len(answers):
+            break
+    assert len(urls) == len(answers)
 
     first, second = (page_of(app_client.get(f"{url}/replay")) for url in urls)
     follow_up = first.select(".replay-item")[1]
