@@ -155,3 +155,22 @@ def test_an_exported_file_cut_short_is_refused(bank, fmt):
     with pytest.raises(BankFormatError, match=r"holds 2 question\(s\) but 1 were read"):
         read_bank_bytes(cut.encode(), f"bank.{fmt.value}")
     assert read_bank_bytes(text.encode(), f"bank.{fmt.value}") == bank
+
+
+def test_only_files_from_outside_are_measured_for_alias_bombs(monkeypatch):
+    from interview_prep.formats import files, limits
+    from interview_prep.storage.bundled import bundled_bank_files
+
+    measured: list[str] = []
+    real = limits.check_yaml
+
+    def check(text, source, *rest):
+        measured.append(source)
+        real(text, source, *rest)
+
+    monkeypatch.setattr(limits, "check_yaml", check)
+    data = bundled_bank_files()[0].read_bytes()
+    assert files.read_bank_bytes(data, "shipped.yaml", shipped=True) == files.read_bank_bytes(
+        data, "uploaded.yaml"
+    )
+    assert measured == ["uploaded.yaml"]

@@ -95,7 +95,7 @@ def read_follow_ups_bytes(
     text = clean_text(decode_text(data, source))
     if not text.strip():
         raise BankFormatError(f"{source}: the file is empty")
-    parsed = _parse_structured(text, source, BankFormat.YAML, max_chars=max_bytes)
+    parsed = _parse_structured(text, source, BankFormat.YAML, max_chars=max_bytes, shipped=shipped)
     return validate_follow_ups(parsed, bank, source, check_schema=not shipped)
 
 
