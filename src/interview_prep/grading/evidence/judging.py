@@ -211,9 +211,9 @@ def judge_answer(
     """Run the judge over the items of ``rubric`` and the spans of ``answer``.
 
     With ``substance``, a span that the probe hears as empty talk is evidence for no key point.
-    Without ``claims`` only coverage is judged: the wrong-claim rows and every span that can be
-    evidence for no point are skipped (their entries stay 0), which is most of the judge's work
-    when the rules decide the wrong claims.
+    Without ``claims`` only coverage is judged: the wrong-claim rows are skipped, and each key
+    point is judged only against the spans that may be evidence for it (the other entries stay
+    0), which is most of the judge's work when the rules decide the wrong claims.
     """
     items = prepare_items(rubric, embedder, judge)
     spans, sentence_of = answer_spans(answer)
@@ -238,15 +238,29 @@ def judge_answer(
         # sounds like a claim alone).
         said = substance.substantive(span_vectors)
         witnessed &= said[list(sentence_of)][None, :]
-    rows = list(range(len(items.kinds)))
-    columns = list(range(len(spans)))
-    if not claims:
-        rows = [row for row, kind in enumerate(items.kinds) if kind == "point"]
-        columns = [column for column in columns if witnessed[:, column].any()]
     probabilities = np.zeros((len(items.kinds), len(spans), 3), dtype=np.float32)
-    if rows and columns:
-        span_side = judge.prepare(token_states(embedder, [spans[c].text for c in columns]))
-        probabilities[np.ix_(rows, columns)] = judge.probabilities(items.side.take(rows), span_side)
+    # Blocks of (rubric rows, spans) to judge: everything, or, for coverage alone, each key
+    # point's rows against only the spans that may be evidence for it.
+    blocks: list[tuple[list[int], list[int]]] = [
+        (list(range(len(items.kinds))), list(range(len(spans))))
+    ]
+    if not claims:
+        blocks = []
+        for index in range(points):
+            point_rows = [
+                row for row, (kind, owner) in enumerate(zip(items.kinds, items.owners, strict=True))
+                if kind == "point" and owner == index
+            ]  # fmt: skip
+            blocks.append((point_rows, [int(c) for c in np.flatnonzero(witnessed[index])]))
+    used = sorted({column for _, columns in blocks for column in columns})
+    if used:
+        span_side = judge.prepare(token_states(embedder, [spans[c].text for c in used]))
+        position = {column: place for place, column in enumerate(used)}
+        for rows, columns in blocks:
+            if rows and columns:
+                probabilities[np.ix_(rows, columns)] = judge.probabilities(
+                    items.side.take(rows), span_side.take([position[c] for c in columns])
+                )
     covers = probabilities[:, :, Verdict.COVERS]
     contradicts = probabilities[:, :, Verdict.CONTRADICTS]
     similarity = np.zeros_like(covers)
