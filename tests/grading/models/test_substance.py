@@ -86,6 +86,10 @@ def test_missing_files_and_bad_metadata_are_refused(tmp_path):
         read_probe(tmp_path / "substance.npz", tmp_path / "substance.json")
     weights, meta = tmp_path / "substance.npz", tmp_path / "substance.json"
     shutil.copy(weights_path(), weights)
-    meta.write_text('{"sha256": "x"}', "utf-8")
+    recorded = json.loads(meta_path().read_text("utf-8"))
+    meta.write_text(json.dumps({"sha256": recorded["sha256"]}), "utf-8")
+    with pytest.raises(SubstanceUnavailableError, match="no threshold"):
+        read_probe(weights, meta)
+    meta.write_text("[1, 2]", "utf-8")
     with pytest.raises(SubstanceUnavailableError, match="cannot read"):
         read_probe(weights, meta)

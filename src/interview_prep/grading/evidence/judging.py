@@ -20,7 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ..models.embedders import Embedder, TokenStates
-from ..models.judge import FloatArray, JudgeModel, Side, Verdict
+from ..models.judge import JudgeModel, Side, Verdict
+from ..models.shipped import FloatArray
 from ..models.substance import SubstanceProbe
 from ..result import Evidence, MisconceptionFinding, MisconceptionKind
 from ..text.tokens import Span, split_clauses

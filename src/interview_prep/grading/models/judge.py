@@ -17,14 +17,11 @@ encoder work. Inference is plain numpy, so neither PyTorch nor a second ONNX gra
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +30,10 @@ import numpy.typing as npt
 
 from ...errors import ConfigurationError
 from .embedders import TokenStates
+from .shipped import FloatArray, data_file, read_checked
 
-FloatArray = npt.NDArray[np.float32]
-WEIGHTS_FILE = "data/judge.npz"
-META_FILE = "data/judge.json"
+WEIGHTS_FILE = "judge.npz"
+META_FILE = "judge.json"
 MAX_TOKENS = 64
 """Word pieces of an item or a span that the judge reads; longer spans are cut (rare: a span is a
 sentence, and the encoder itself stops at 128)."""
@@ -283,15 +280,11 @@ def _masked_max(values: FloatArray, mask: npt.NDArray[np.bool_]) -> FloatArray:
 
 
 def weights_path() -> Path:
-    return Path(str(resources.files("interview_prep.grading").joinpath(WEIGHTS_FILE)))
+    return data_file(WEIGHTS_FILE)
 
 
 def meta_path() -> Path:
-    return Path(str(resources.files("interview_prep.grading").joinpath(META_FILE)))
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return data_file(META_FILE)
 
 
 def read_judge(weights: Path, meta: Path) -> JudgeModel:
@@ -300,19 +293,7 @@ def read_judge(weights: Path, meta: Path) -> JudgeModel:
     Raises:
         JudgeUnavailableError: a file is missing, or the checksum or the parameters are wrong.
     """
-    if not weights.is_file() or not meta.is_file():
-        raise JudgeUnavailableError(f"the judge's files are missing ({weights.name}, {meta.name})")
-    try:
-        info = json.loads(meta.read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        raise JudgeUnavailableError(f"cannot read {meta.name}: {error}") from None
-    actual = sha256_file(weights)
-    if actual != info.get("sha256"):
-        raise JudgeUnavailableError(
-            f"{weights.name} has sha256 {actual}, expected {info.get('sha256')}: not loading it"
-        )
-    with np.load(weights, allow_pickle=False) as data:
-        arrays = {name: data[name].astype(np.float32) for name in data.files}
+    info, arrays = read_checked(weights, meta, JudgeUnavailableError, "the judge")
     missing = [name for name in PARAMETERS if name not in arrays]
     if missing:
         raise JudgeUnavailableError(f"{weights.name} lacks parameters: {', '.join(missing)}")

@@ -16,11 +16,9 @@ A span the probe calls empty is no evidence for a key point, however the judge r
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +26,10 @@ import numpy as np
 
 from ...errors import ConfigurationError
 from .embedders import Vectors
-from .judge import FloatArray, sha256_file
+from .shipped import FloatArray, data_file, read_checked
 
-WEIGHTS_FILE = "data/substance.npz"
-META_FILE = "data/substance.json"
+WEIGHTS_FILE = "substance.npz"
+META_FILE = "substance.json"
 
 
 class SubstanceUnavailableError(ConfigurationError):
@@ -62,11 +60,11 @@ class SubstanceProbe:
 
 
 def weights_path() -> Path:
-    return Path(str(resources.files("interview_prep.grading").joinpath(WEIGHTS_FILE)))
+    return data_file(WEIGHTS_FILE)
 
 
 def meta_path() -> Path:
-    return Path(str(resources.files("interview_prep.grading").joinpath(META_FILE)))
+    return data_file(META_FILE)
 
 
 def read_probe(weights: Path, meta: Path) -> SubstanceProbe:
@@ -75,28 +73,15 @@ def read_probe(weights: Path, meta: Path) -> SubstanceProbe:
     Raises:
         SubstanceUnavailableError: a file is missing, or the checksum or the shapes are wrong.
     """
-    if not weights.is_file() or not meta.is_file():
-        raise SubstanceUnavailableError(
-            f"the substance probe's files are missing ({weights.name}, {meta.name})"
-        )
+    info, arrays = read_checked(weights, meta, SubstanceUnavailableError, "the substance probe")
+    weight, bias = arrays.get("weight"), arrays.get("bias")
+    if weight is None or bias is None or weight.ndim != 1 or bias.size != 1:
+        raise SubstanceUnavailableError(f"{weights.name} lacks a weight vector and a bias")
     try:
-        info = json.loads(meta.read_text("utf-8"))
         threshold = float(info["threshold"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise SubstanceUnavailableError(f"cannot read {meta.name}: {error}") from None
-    actual = sha256_file(weights)
-    if actual != info.get("sha256"):
-        raise SubstanceUnavailableError(
-            f"{weights.name} has sha256 {actual}, expected {info.get('sha256')}: not loading it"
-        )
-    with np.load(weights, allow_pickle=False) as data:
-        if "weight" not in data.files or "bias" not in data.files:
-            raise SubstanceUnavailableError(f"{weights.name} lacks its weight or bias")
-        weight = data["weight"].astype(np.float32)
-        bias = float(data["bias"])
-    if weight.ndim != 1:
-        raise SubstanceUnavailableError(f"{weights.name}: weight has shape {weight.shape}")
-    return SubstanceProbe(weight, bias, threshold, info)
+    except (KeyError, TypeError, ValueError):
+        raise SubstanceUnavailableError(f"cannot read {meta.name}: no threshold") from None
+    return SubstanceProbe(weight, float(bias), threshold, info)
 
 
 _lock = threading.Lock()
