@@ -19,6 +19,7 @@ from ..result import (
     QuickfireResult,
     StructureResult,
 )
+from .scoring import NO_EVIDENCE_MESSAGE
 
 _OPENINGS = {
     Label.STRONG: "Strong answer.",
@@ -87,6 +88,10 @@ def write_feedback(
             "One claim here is wrong." if count == 1 else f"{count} claims here are wrong."
         )
         lines.extend(_misconception_line(item) for item in misconceptions)
+    elif NO_EVIDENCE_MESSAGE in messages:
+        # Fluent talk that states no key point: say so first, rather than "part of it is there".
+        lines.append(NO_EVIDENCE_MESSAGE)
+        messages = [message for message in messages if message != NO_EVIDENCE_MESSAGE]
     else:
         lines.append(_OPENINGS[label])
     if quickfire is not None:
