@@ -347,6 +347,28 @@ def test_an_empty_answer_is_allowed_and_scores_zero_with_a_message(
     assert page.select_one(".rating-button.is-suggested")["value"] == "again"
 
 
+def test_a_notice_that_opens_the_feedback_is_shown_once(
+    app_client: TestClient, fake_grades: list[dict[str, Any]]
+) -> None:
+    from interview_prep.grading.scoring.scoring import NO_EVIDENCE_MESSAGE
+
+    fake_grades.append(
+        {
+            "score": 1.1,
+            "label": "incorrect",
+            "rating": "Again",
+            "feedback": f"{NO_EVIDENCE_MESSAGE}\nMost important to add, from the key points: x.",
+            "messages": [NO_EVIDENCE_MESSAGE],
+        }
+    )
+    url = start(app_client)
+    app_client.get(url)
+    page = page_of(answer(app_client, url, 0, "It is absolutely key to modern ML."))
+    assert text(page.select_one(".notices")) == NO_EVIDENCE_MESSAGE
+    assert page.select_one(".feedback-summary") is None
+    assert str(page).count("without committing to anything checkable") == 1
+
+
 def test_a_huge_answer_is_graded_truncated_with_a_notice(app_client: TestClient) -> None:
     url = start(app_client)
     app_client.get(url)
