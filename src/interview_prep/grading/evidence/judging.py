@@ -200,6 +200,33 @@ def _group_max(
     return result
 
 
+def _eligible(
+    items: RubricItems,
+    span_vectors: FloatArray,
+    sentence_of: list[int],
+    substance: SubstanceProbe | None,
+) -> npt.NDArray[np.bool_]:
+    """(key points, spans): whether each span may be evidence for each point at all."""
+    witnessed = np.ones((len(items.point_vectors), len(span_vectors)), dtype=bool)
+    for index, (own, near) in enumerate(
+        zip(items.point_vectors, items.near_miss_vectors, strict=True)
+    ):
+        if not len(own):
+            continue
+        nearest_own = (own @ span_vectors.T).max(axis=0)
+        witnessed[index] = nearest_own >= POINT_TOPIC_MIN
+        if len(near):
+            nearest_miss = (near @ span_vectors.T).max(axis=0)
+            witnessed[index] &= nearest_own >= nearest_miss + NEAR_MISS_MARGIN
+    if substance is not None:
+        # The probe reads whole sentences, as it was trained; a clause is as empty as its
+        # sentence ("teams that invest in one move much faster" is filler in its sentence and
+        # sounds like a claim alone).
+        said = substance.substantive(span_vectors)
+        witnessed &= said[sentence_of][None, :]
+    return witnessed
+
+
 def judge_answer(
     rubric: Rubric,
     answer: AnswerView,
@@ -222,23 +249,7 @@ def judge_answer(
     claims_count = 0 if rubric.reference_only else len(rubric.question.misconceptions)
     errata = 0 if rubric.reference_only else len(rubric.question.errata)
     span_vectors = embedder.embed([span.text for span in spans])
-    witnessed = np.ones((points, len(spans)), dtype=bool)
-    for index, (own, near) in enumerate(
-        zip(items.point_vectors, items.near_miss_vectors, strict=True)
-    ):
-        if not len(own):
-            continue
-        nearest_own = (own @ span_vectors.T).max(axis=0)
-        witnessed[index] = nearest_own >= POINT_TOPIC_MIN
-        if len(near):
-            nearest_miss = (near @ span_vectors.T).max(axis=0)
-            witnessed[index] &= nearest_own >= nearest_miss + NEAR_MISS_MARGIN
-    if substance is not None:
-        # The probe reads whole sentences, as it was trained; a clause is as empty as its
-        # sentence ("teams that invest in one move much faster" is filler in its sentence and
-        # sounds like a claim alone).
-        said = substance.substantive(span_vectors)
-        witnessed &= said[list(sentence_of)][None, :]
+    witnessed = _eligible(items, span_vectors, sentence_of, substance)
     probabilities = np.zeros((len(items.kinds), len(spans), 3), dtype=np.float32)
     # Blocks of (rubric rows, spans) to judge: everything, or, for coverage alone, each key
     # point's rows against only the spans that may be evidence for it.
