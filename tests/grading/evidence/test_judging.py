@@ -129,3 +129,27 @@ def test_coverage_alone_gives_the_same_coverage_for_less_work():
 def test_a_sentence_off_the_points_topic_covers_nothing():
     judged = _judged("I went hiking in the mountains last summer and the views were amazing.")
     assert judged.point_witnessed is not None and not judged.point_witnessed.any()
+
+
+def test_a_wrong_claim_is_heard_through_its_own_text_not_its_rewordings():
+    from interview_prep.grading.evidence.judging import token_states
+    from interview_prep.grading.models.embedders import get_embedder
+    from interview_prep.grading.models.judge import Verdict, load_judge
+
+    answer = "Cross-validation stops overfitting on its own. I always use five folds for that."
+    judged = _judged(answer)
+    embedder, judge = get_embedder(), load_judge()
+    question = judged_question()
+    assert any(item.examples for item in question.misconceptions)
+    spans = judge.prepare(token_states(embedder, [span.text for span in judged.spans]))
+    for number, item in enumerate(question.misconceptions):
+        own = judge.prepare(token_states(embedder, [item.claim]))
+        heard = judge.probabilities(own, spans)[0, :, Verdict.COVERS]
+        assert np.allclose(judged.claim_states[number], heard, atol=1e-5)
+
+
+def judged_question():
+    from interview_prep.formats.files import load_bank_file
+    from interview_prep.storage.bundled import bundled_bank_files
+
+    return load_bank_file(bundled_bank_files()[0]).question("overfitting")

@@ -94,9 +94,15 @@ class Judgement:
     point_contradicts: FloatArray
     """(key points, spans): P(contradicts) against the point's own text."""
     claim_states: FloatArray
-    """(misconceptions, spans): best P(covers) of the claim or one of its rewordings."""
+    """(misconceptions, spans): P(covers) with the claim's own text as the item.
+
+    Not the best over its rewordings, as for a key point's examples: in the judge's training a
+    rewording is an item only against other rewordings of its claim, always "covers", so as an
+    item it has never been shown a sentence that does not say it, and it hears its claim in
+    anything on the topic ("I was responsible for the model" as "blaming another team"). The
+    claim's own text was trained against corrections, right points and other points."""
     erratum_states: FloatArray
-    """(errata, spans): the same for the model answer's own errors."""
+    """(errata, spans): the same for the model answer's own errors, through the wrong claim."""
     claim_similarity: FloatArray
     """(misconceptions, spans): best cosine of the span to the claim or one of its rewordings."""
     erratum_similarity: FloatArray
@@ -253,9 +259,10 @@ def judge_answer(
     probabilities = np.zeros((len(items.kinds), len(spans), 3), dtype=np.float32)
     # Blocks of (rubric rows, spans) to judge: everything, or, for coverage alone, each key
     # point's rows against only the spans that may be evidence for it.
-    blocks: list[tuple[list[int], list[int]]] = [
-        (list(range(len(items.kinds))), list(range(len(spans))))
-    ]
+    # A wrong claim is heard only through its own text (see ``Judgement.claim_states``), so its
+    # rewordings are never judged; they still witness the claim's topic through their vectors.
+    heard = [row for row, kind in enumerate(items.kinds) if kind == "point" or items.primary[row]]
+    blocks: list[tuple[list[int], list[int]]] = [(heard, list(range(len(spans))))]
     if not claims:
         blocks = []
         for index in range(points):
@@ -286,8 +293,8 @@ def judge_answer(
         tuple(sentence_of),
         _group_max(covers, items, "point", points),
         _group_max(contradicts, items, "point", points, primary_only=True),
-        _group_max(covers, items, "claim", claims_count),
-        _group_max(covers, items, "erratum", errata),
+        _group_max(covers, items, "claim", claims_count, primary_only=True),
+        _group_max(covers, items, "erratum", errata, primary_only=True),
         _group_max(similarity, items, "claim", claims_count),
         _group_max(similarity, items, "erratum", errata),
         right,
