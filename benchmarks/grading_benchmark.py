@@ -394,8 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_accuracy:
         data_dir = args.data_dir or default_benchmark_dir(REPO)
         evidence = tuple(mode for mode in args.evidence.split(",") if mode)
-        if set(evidence) - {"judge", "both", "coverage"}:
-            parser.error("--evidence takes judge, both or coverage (comma-separated)")
+        if set(evidence) - {"judge", "both", "claims", "coverage"}:
+            parser.error("--evidence takes judge, both, claims or coverage (comma-separated)")
         figures["accuracy"] = accuracy(
             data_dir, args.folds, args.seed, args.embedding_cache, evidence
         )

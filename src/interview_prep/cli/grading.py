@@ -81,8 +81,8 @@ def grade(
     grader: str | None = typer.Option(
         None,
         "--grader",
-        help="auto (the default: judge-coverage, else the rules), judge-coverage, embedding "
-        "(the rules alone), judge or lexical (env INTERVIEW_PREP_GRADER).",
+        help="auto (the default: judge, else the rules), judge, judge-coverage (the rules find "
+        "wrong claims), embedding (the rules alone) or lexical (env INTERVIEW_PREP_GRADER).",
     ),
     audio: Path | None = typer.Option(
         None,
@@ -181,7 +181,7 @@ def eval_(
         help="K-fold cross-validation by question, calibration refitted on training folds.",
     ),
     grader: str | None = typer.Option(
-        None, "--grader", help="auto, judge-coverage, embedding, judge or lexical."
+        None, "--grader", help="auto, judge, judge-coverage, embedding or lexical."
     ),
 ) -> None:
     """Measure the grader against human scores: Pearson, Spearman, RMSE, QWK, macro-F1, latency."""

@@ -100,11 +100,13 @@ def _rubric_for_answer(rubric: Rubric, view: AnswerView, feature_set: FeatureSet
     )
 
 
-Evidence = Literal["both", "coverage", "judge", "rules"]
+Evidence = Literal["both", "claims", "coverage", "judge", "rules"]
 """How key points and wrong claims are found: the learned judge, the hand-written rules
 (signals, swapped terms, negations, numbers, cosine thresholds; the default), both, or
 "coverage": the judge decides which key points are said, the rules which claims are wrong (the
-judge hears more wrong claims than the rules, but accuses more correct answers too)."""
+judge hears more wrong claims than the rules, but accuses more correct answers too), or
+"claims": as "coverage", and the judge hears wrong claims too, beside the rules' search for the
+listed claims by their authors' signals (without the rules' general contradiction checks)."""
 
 
 def analyse(
@@ -152,7 +154,12 @@ def analyse(
         if evidence != "coverage":
             misconceptions = judged_misconceptions(graded_rubric, judgement, judge.thresholds)
     if evidence != "judge" or not use_judge:
-        misconceptions = _merge(misconceptions, find_misconceptions(graded_rubric, view))
+        # Beside the judge, the rules look only for the listed claims, by their authors'
+        # signals: their general contradiction checks accuse right answers in the judge's place
+        # ("ridge keeps every feature" heard as "says ridge where the key point says lasso").
+        listed_only = use_judge and evidence == "claims"
+        found = find_misconceptions(graded_rubric, view, contradictions=not listed_only)
+        misconceptions = _merge(misconceptions, found)
     # What is right earns credit; a wrong claim earns none, however close its words are to the
     # reference (cosine similarity cannot see that it is wrong), and costs a penalty instead.
     removed = wrong_parts(misconceptions)

@@ -36,16 +36,16 @@ def _loaded_embedding_grader() -> Grader:
 
 
 def _loaded_judge_grader() -> Grader:
-    # Not the default yet: on the bank's held-out answers it flags too many right answers as
-    # wrong (benchmarks/README.md); the rules remain the default until it does better.
-    grader = EmbeddingGrader(evidence="both")
+    # What ``auto`` picks when the model loads; by this name it fails if the model is missing.
+    grader = EmbeddingGrader(evidence="claims")
     grader.name = "judge"
     grader.load()
     return grader
 
 
 def _loaded_judge_coverage_grader() -> Grader:
-    # What ``auto`` picks when the model loads; by this name it fails if the model is missing.
+    # The default before the judge heard wrong claims through their own texts only: the judge
+    # reads the key points, the rules find the wrong claims (kept for comparison).
     grader = EmbeddingGrader(evidence="coverage")
     grader.name = "judge-coverage"
     grader.load()
@@ -53,16 +53,13 @@ def _loaded_judge_coverage_grader() -> Grader:
 
 
 def _auto() -> Grader:
-    # The default: the judge reads the key points (screened for empty talk), the rules find the
-    # wrong claims. On the bank's held-out answers it met the bar set for the default before it
-    # was measured: a higher Spearman than the rules, no more than 1 correct answer in 10 flagged,
-    # buzzwords no higher and plain answers no more than 0.1 lower (benchmarks/README.md). A
-    # missing or damaged judge leaves the rules grading alone, and every result says so.
+    # The default: the judge reads the key points (screened for empty talk) and the wrong claims.
+    # On the bank's held-out answers it met the bar set for a default before it was measured: a
+    # higher Spearman than the one before, no more than 1 correct answer in 10 flagged, buzzwords
+    # no higher and plain answers no more than 0.1 lower (benchmarks/README.md). A missing or
+    # damaged judge leaves the rules grading alone, and every result says so.
     try:
-        grader = EmbeddingGrader(evidence="coverage")
-        grader.name = "judge-coverage"
-        grader.load()
-        return grader
+        return _loaded_judge_grader()
     except ModelUnavailableError as error:
         logger.warning("falling back to the lexical grader: %s", error.message)
         return fallback_grader(error.message)

@@ -229,15 +229,19 @@ def _rule_finding(
     return None
 
 
-def find_misconceptions(rubric: Rubric, answer: AnswerView) -> list[MisconceptionFinding]:
+def find_misconceptions(
+    rubric: Rubric, answer: AnswerView, *, contradictions: bool = True
+) -> list[MisconceptionFinding]:
     """Every wrong claim found in ``answer``: stated ones first, then rule findings.
 
     Rules run against hand-written key points only: clauses cut from a reference answer are too
-    loose a standard to call an answer wrong.
+    loose a standard to call an answer wrong. Without ``contradictions`` only the listed claims
+    are looked for, through the signals their authors wrote (or their own words): the general
+    rules (a swapped term, a flipped polarity, another number) are left out.
     """
     sentences = sentence_views(answer)
     findings = find_stated(rubric, sentences, answer.text)
-    if rubric.reference_only:
+    if rubric.reference_only or not contradictions:
         return findings
     flagged = {f.sentence.start for f in findings}
     points = rubric.memo(
