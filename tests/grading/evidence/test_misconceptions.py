@@ -41,6 +41,18 @@ def test_swapped_terms_are_caught_clause_by_clause(regularization_question):
     assert "“L1” where the key point says “L2”" in item.detail
 
 
+def test_without_contradictions_only_the_listed_claims_are_looked_for(regularization_question):
+    rubric = build_rubric(regularization_question, None)
+
+    def kinds(answer: str) -> list[MisconceptionKind]:
+        view = view_answer(answer, rubric.keys, None)
+        return [f.kind for f in find_misconceptions(rubric, view, contradictions=False)]
+
+    assert kinds("L1 uses the squared weights while L2 uses absolute values.") == []
+    assert kinds("L1 does not make weights exactly zero.") == []
+    assert kinds("L2 regularization pushes weights to exactly zero.") == [MisconceptionKind.STATED]
+
+
 def test_correct_contrasts_are_not_flagged(regularization_question):
     answers = [
         "L1 adds absolute weights and drives many to exactly zero, so models are sparse. "
