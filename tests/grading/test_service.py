@@ -248,21 +248,29 @@ def test_vector_databases_take_the_vector_product_not_the_plain_database_or_a_li
     assert named.quickfire is not None and named.quickfire.passed
 
 
-def test_no_labels_is_not_read_as_denying_unsupervised_structure():
+SUPERVISED_ANSWER = (
+    "Supervised learning trains a model on labelled examples and minimises a loss against "
+    "those labels; typical tasks are classification and regression. Unsupervised learning "
+    "has no labels: it finds structure in the data, such as clusters with k-means."
+)
+
+
+def _supervised_question():
     from interview_prep.formats import load_bank_file
-    from interview_prep.grading.service import grade
 
     bank = load_bank_file(
         Path(__file__).resolve().parents[2] / "src/interview_prep/data/banks/ml-engineer.yaml"
     )
     question = bank.question("supervised-vs-unsupervised")
     assert question is not None
-    answer = (
-        "Supervised learning trains a model on labelled examples and minimises a loss against "
-        "those labels; typical tasks are classification and regression. Unsupervised learning "
-        "has no labels: it finds structure in the data, such as clusters with k-means."
-    )
-    result = grade(question, answer)
+    return question
+
+
+def test_no_labels_is_not_read_as_denying_unsupervised_structure():
+    from interview_prep.grading.service import grade
+
+    question = _supervised_question()
+    result = grade(question, SUPERVISED_ANSWER)
     # "No labels" is not heard as denying the key point on what unsupervised learning finds.
     assert not [f for f in result.misconceptions if f.kind.value != "stated"]
     denial = grade(question, "Unsupervised learning does not find structure in unlabelled data.")
@@ -275,20 +283,9 @@ def test_no_labels_is_not_read_as_denying_unsupervised_structure():
     "'it finds structure in the data, such as clusters with k-means', cut from its subject",
 )
 def test_a_correct_answer_about_k_means_is_not_accused_of_the_knn_claim():
-    from interview_prep.formats import load_bank_file
     from interview_prep.grading.service import grade
 
-    bank = load_bank_file(
-        Path(__file__).resolve().parents[2] / "src/interview_prep/data/banks/ml-engineer.yaml"
-    )
-    question = bank.question("supervised-vs-unsupervised")
-    assert question is not None
-    answer = (
-        "Supervised learning trains a model on labelled examples and minimises a loss against "
-        "those labels; typical tasks are classification and regression. Unsupervised learning "
-        "has no labels: it finds structure in the data, such as clusters with k-means."
-    )
-    assert not grade(question, answer).misconceptions
+    assert not grade(_supervised_question(), SUPERVISED_ANSWER).misconceptions
 
 
 def test_only_the_stretch_with_the_wrong_claim_loses_credit():
