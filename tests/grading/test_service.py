@@ -255,21 +255,10 @@ SUPERVISED_ANSWER = (
 )
 
 
-def _supervised_question():
-    from interview_prep.formats import load_bank_file
-
-    bank = load_bank_file(
-        Path(__file__).resolve().parents[2] / "src/interview_prep/data/banks/ml-engineer.yaml"
-    )
-    question = bank.question("supervised-vs-unsupervised")
-    assert question is not None
-    return question
-
-
 def test_no_labels_is_not_read_as_denying_unsupervised_structure():
     from interview_prep.grading.service import grade
 
-    question = _supervised_question()
+    question = ml_question("supervised-vs-unsupervised")
     result = grade(question, SUPERVISED_ANSWER)
     # "No labels" is not heard as denying the key point on what unsupervised learning finds.
     assert not [f for f in result.misconceptions if f.kind.value != "stated"]
@@ -285,7 +274,7 @@ def test_no_labels_is_not_read_as_denying_unsupervised_structure():
 def test_a_correct_answer_about_k_means_is_not_accused_of_the_knn_claim():
     from interview_prep.grading.service import grade
 
-    assert not grade(_supervised_question(), SUPERVISED_ANSWER).misconceptions
+    assert not grade(ml_question("supervised-vs-unsupervised"), SUPERVISED_ANSWER).misconceptions
 
 
 def test_only_the_stretch_with_the_wrong_claim_loses_credit():

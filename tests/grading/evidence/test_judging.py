@@ -84,15 +84,20 @@ class _Probe:
         return np.array([i not in self.empty for i in range(len(vectors))], dtype=bool)
 
 
-def _judged(answer: str, **options):
+def _question():
     from interview_prep.formats.files import load_bank_file
+    from interview_prep.storage.bundled import bundled_bank_files
+
+    return load_bank_file(bundled_bank_files()[0]).question("overfitting")
+
+
+def _judged(answer: str, **options):
     from interview_prep.grading.evidence.answers import view_answer
     from interview_prep.grading.evidence.judging import judge_answer
     from interview_prep.grading.models.embedders import get_embedder
     from interview_prep.grading.models.judge import load_judge
-    from interview_prep.storage.bundled import bundled_bank_files
 
-    question = load_bank_file(bundled_bank_files()[0]).question("overfitting")
+    question = _question()
     embedder = get_embedder()
     rubric = build_rubric(question, embedder)
     view = view_answer(answer, rubric.keys, embedder)
@@ -139,17 +144,10 @@ def test_a_wrong_claim_is_heard_through_its_own_text_not_its_rewordings():
     answer = "Cross-validation stops overfitting on its own. I always use five folds for that."
     judged = _judged(answer)
     embedder, judge = get_embedder(), load_judge()
-    question = judged_question()
+    question = _question()
     assert any(item.examples for item in question.misconceptions)
     spans = judge.prepare(token_states(embedder, [span.text for span in judged.spans]))
     for number, item in enumerate(question.misconceptions):
         own = judge.prepare(token_states(embedder, [item.claim]))
         heard = judge.probabilities(own, spans)[0, :, Verdict.COVERS]
         assert np.allclose(judged.claim_states[number], heard, atol=1e-5)
-
-
-def judged_question():
-    from interview_prep.formats.files import load_bank_file
-    from interview_prep.storage.bundled import bundled_bank_files
-
-    return load_bank_file(bundled_bank_files()[0]).question("overfitting")
