@@ -257,14 +257,17 @@ def judge_answer(
     span_vectors = embedder.embed([span.text for span in spans])
     witnessed = _eligible(items, span_vectors, sentence_of, substance)
     probabilities = np.zeros((len(items.kinds), len(spans), 3), dtype=np.float32)
-    # Blocks of (rubric rows, spans) to judge: everything, or, for coverage alone, each key
-    # point's rows against only the spans that may be evidence for it.
-    # A wrong claim is heard only through its own text (see ``Judgement.claim_states``), so its
-    # rewordings are never judged; they still witness the claim's topic through their vectors.
-    heard = [row for row, kind in enumerate(items.kinds) if kind == "point" or items.primary[row]]
-    blocks: list[tuple[list[int], list[int]]] = [(heard, list(range(len(spans))))]
-    if not claims:
-        blocks = []
+    # Blocks of (rubric rows, spans) to judge: every row that is heard against every span, or,
+    # for coverage alone, each key point's rows against only the spans that may be evidence for
+    # it. A wrong claim is heard only through its own text (see ``Judgement.claim_states``), so
+    # its rewordings are never judged; they still witness the claim's topic through their vectors.
+    blocks: list[tuple[list[int], list[int]]] = []
+    if claims:
+        heard = [
+            row for row, kind in enumerate(items.kinds) if kind == "point" or items.primary[row]
+        ]
+        blocks.append((heard, list(range(len(spans)))))
+    else:
         for index in range(points):
             point_rows = [
                 row for row, (kind, owner) in enumerate(zip(items.kinds, items.owners, strict=True))
