@@ -17,6 +17,7 @@ from interview_prep.formats import (
     parse_format,
     read_bank_bytes,
 )
+from interview_prep.storage.bundled import bundled_bank_files
 
 
 @pytest.fixture
@@ -50,6 +51,25 @@ def test_yaml_is_human_editable(bank):
     text = dump_bank(bank, BankFormat.YAML)
     assert "answer: |-\n    X is a thing.\n    It has two lines." in text
     assert yaml.safe_load(text)["questions"][0]["id"] == "what-is-x"
+
+
+def test_libyaml_writes_the_same_yaml_as_the_python_emitter(bank):
+    pytest.importorskip("yaml.cyaml", reason="PyYAML built without libyaml")
+    shipped = load_bank_file(bundled_bank_files()[0])
+    awkward = Question(
+        id="awkward",
+        category="Basics",
+        question="Quotes ' \" and a colon: here, a # hash, ünïcödé, 😀 and a tab\tinside?",
+        answer="  leading spaces\ntrailing spaces  \n\nblank line above; " + "long " * 40,
+        tags=("yes", "null", "on"),
+    )
+    tricky = Bank(id="tricky", title="Tricky", categories=("Basics",), questions=(awkward,))
+    for each in (bank, shipped):
+        assert dump_bank(each, BankFormat.YAML) == dump_bank(each, BankFormat.YAML, libyaml=False)
+    # Where the emitters differ (how a quoted string is folded), they still write the same data.
+    fast, slow = (dump_bank(tricky, BankFormat.YAML, libyaml=flag) for flag in (True, False))
+    assert yaml.safe_load(fast) == yaml.safe_load(slow)
+    assert read_bank_bytes(fast.encode(), "tricky.yaml") == tricky
 
 
 def test_markdown_export(bank):

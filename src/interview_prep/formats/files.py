@@ -225,15 +225,25 @@ def safe_loader() -> type[yaml.SafeLoader]:
 
 
 @cache
-def _bank_dumper() -> type[yaml.SafeDumper]:
+def bank_dumper(*, libyaml: bool = True) -> type[yaml.SafeDumper]:
+    """The dumper of bank files: libyaml's emitter when PyYAML was built with it (and
+    ``libyaml``), else the pure Python one.
+
+    libyaml writes the bundled bank in about a tenth of the time (0.08 s instead of 0.7 s), the
+    most of ``export --format yaml``; the representers below are Python in both, and the two
+    write the same text (``tests/formats/test_files.py`` compares them).
+    """
     import yaml
 
-    class BankDumper(yaml.SafeDumper):
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper) if libyaml else yaml.SafeDumper
+
+    class BankDumper(base):  # type: ignore[valid-type,misc]
         """Writes long text as folded blocks so that a bank stays pleasant to edit by hand."""
 
     BankDumper.add_representer(str, _represent_str)
     BankDumper.add_representer(list, _represent_list)
-    return BankDumper
+    dumper: type[yaml.SafeDumper] = BankDumper
+    return dumper
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -260,14 +270,18 @@ def _with_count(bank: Bank) -> dict[str, Any]:
     return data
 
 
-def dump_bank(bank: Bank, fmt: BankFormat) -> str:
-    """Write a bank as text in a writable text format (YAML, JSON or Markdown)."""
+def dump_bank(bank: Bank, fmt: BankFormat, *, libyaml: bool = True) -> str:
+    """Write a bank as text in a writable text format (YAML, JSON or Markdown).
+
+    Args:
+        libyaml: YAML: write with libyaml's emitter when there is one (see :func:`bank_dumper`).
+    """
     if fmt is BankFormat.YAML:
         import yaml
 
         return yaml.dump(
             _with_count(bank),
-            Dumper=_bank_dumper(),
+            Dumper=bank_dumper(libyaml=libyaml),
             sort_keys=False,
             allow_unicode=True,
             width=100,
