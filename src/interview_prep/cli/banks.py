@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 
 import typer
-from rich.panel import Panel
-from rich.table import Table
 
 from ..domain.questions import Difficulty, Question
 from ..errors import InvalidInputError
@@ -23,6 +21,10 @@ _SUFFIX = {
 }
 
 
+# rich's tables and panels are imported where one is drawn: the commands that print JSON or one
+# line (export, import, show --json) start faster without them.
+
+
 def _print_json(data: object) -> None:
     # Plain print: rich would wrap long lines and break the JSON for other programs.
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -30,6 +32,8 @@ def _print_json(data: object) -> None:
 
 def banks() -> None:
     """List the question banks with their question counts and categories."""
+    from rich.table import Table
+
     from ..storage import repository
 
     summaries = repository.list_banks(state.database())
@@ -78,6 +82,8 @@ def questions(
     if not records:
         console.print("No questions match.")
         return
+    from rich.table import Table
+
     table = Table(show_lines=False)
     table.add_column("Id", no_wrap=True)
     table.add_column("Category")
@@ -91,6 +97,8 @@ def questions(
 
 
 def _render_question(question: Question, bank_id: str) -> None:
+    from rich.panel import Panel
+
     tags = ", ".join(question.tags)
     console.print(
         Panel(

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ..errors import InvalidInputError
 from .context import console, err_console, state
@@ -34,6 +32,8 @@ def _read_answer(answer: str | None) -> str:
 
 
 def _show(result: GradeResult) -> None:
+    from rich.table import Table  # drawn by these commands only, not imported on every start
+
     style = _LABEL_STYLE.get(result.label.value, "white")
     console.print(
         f"[bold {style}]{result.score:.1f}/5 · {result.label.value}[/] · "
@@ -148,6 +148,8 @@ def _question_lookup(items: list[BenchmarkItem]) -> tuple[dict[int, Question], l
 
 
 def _show_report(report: EvalReport, path: Path) -> None:
+    from rich.table import Table
+
     title = f"{path.name}: {report.n} answers"
     if report.cv_folds:
         title += f", {report.cv_folds}-fold cross-validation by question"
@@ -222,7 +224,7 @@ def eval_(
     from rich.progress import Progress
 
     # On stderr, so that --json output stays clean; rich hides it when stderr is not a terminal.
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    with Progress(console=err_console, transient=True) as bar:
         task = bar.add_task(f"grading {len(items):,} answers", total=len(items))
 
         def advance(done: int) -> None:

@@ -18,46 +18,28 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
-from ..domain.questions import Difficulty, Question
 from ..errors import ConfigurationError, InvalidInputError, NotFoundError
 from ..input_policy import clean_text
-from ..practice.attempts import LOCAL_USER_ID, QuestionRef
 from ..practice.clock import Clock, utc_now
-from ..practice.feedback import KeyPointStatus, highlight, read_feedback
-from ..practice.history import export_history
-from ..practice.scheduling import CardState, Rating
-from ..practice.selection import parse_question_list
-from ..practice.service import (
-    Grader,
-    PracticeSettings,
-    QuestionRecordLike,
-    close_crammed,
-    expire_overdue,
-    grade_answer,
-    history_attempts,
-    rate_answer,
-    ref_of,
-    start_session,
-    submit_answer,
-)
-from ..practice.sessions import (
-    PracticeSession,
-    SessionConfig,
-    SessionItem,
-    SessionMode,
-    SessionOrder,
-)
-from ..practice.store import InMemoryPracticeStore, PracticeStore
 from .context import console, err_console, state
 from .line_reader import LineReader
 from .terminal import escape
+
+if TYPE_CHECKING:
+    from ..domain.questions import Question
+    from ..practice.attempts import QuestionRef
+    from ..practice.scheduling import CardState, Rating
+    from ..practice.service import Grader, PracticeSettings, QuestionRecordLike
+    from ..practice.sessions import PracticeSession, SessionConfig, SessionItem
+    from ..practice.store import PracticeStore
+
+# The practice modules (FSRS, the session queue, feedback) are imported by the functions that
+# use them: registering these commands is part of every start of the CLI, ``interview-prep
+# banks`` included, and those imports would be a tenth of its time.
 
 clock: Clock = utc_now
 
@@ -77,6 +59,7 @@ def search_questions(config: SessionConfig) -> list[QuestionRef] | None:
     """
     if config.search is None:
         return None
+    from ..practice.attempts import QuestionRef
     from ..storage import repository
 
     hits = repository.search(state.database(), config.search, bank=config.bank, limit=500)
@@ -87,6 +70,8 @@ def search_questions(config: SessionConfig) -> list[QuestionRef] | None:
 
 def open_store() -> PracticeStore:
     """The database's practice store; an in-memory one (with a warning) until storage has one."""
+    from ..practice.store import InMemoryPracticeStore
+
     try:
         from ..storage.practice import DatabasePracticeStore
     except ModuleNotFoundError:
@@ -179,6 +164,8 @@ def _discard_unfinished_line(reader: LineReader) -> None:
 
 def _submit(store: PracticeStore, session: PracticeSession, answer: str, time_up: bool) -> None:
     """Submit the answer; when the countdown ran out, at the deadline, as the web's does."""
+    from ..practice.service import expire_overdue, submit_answer
+
     if time_up:
         session.save_draft(answer, clock())
         if expire_overdue(store, session, clock()) is not None:
@@ -187,6 +174,8 @@ def _submit(store: PracticeStore, session: PracticeSession, answer: str, time_up
 
 
 def _read_rating(stream: LineReader, suggested: Rating | None) -> Rating:
+    from ..practice.scheduling import Rating
+
     default = suggested or Rating.GOOD
     while True:
         console.print(
@@ -206,6 +195,8 @@ def _read_rating(stream: LineReader, suggested: Rating | None) -> Rating:
 
 
 def _show_question(session: PracticeSession, index: int, question: Question) -> None:
+    from rich.panel import Panel
+
     item = session.items[index]
     subtitle = f"{escape(question.category)} · {question.difficulty.value}"
     number, total = session.question_numbers()[index], session.question_count
@@ -247,6 +238,11 @@ def _show_submitted(session: PracticeSession, index: int) -> None:
 
 
 def _show_feedback(session: PracticeSession, index: int, question: Question) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..practice.feedback import KeyPointStatus, highlight, read_feedback
+
     item = session.items[index]
     feedback = read_feedback(item.grade)
     score = "–" if feedback.score is None else f"{feedback.score:.1f}/5"
@@ -305,6 +301,8 @@ def _show_rated(rating: Rating, state: CardState) -> None:
 
 
 def _show_summary(session: PracticeSession, asked: Callable[[SessionItem], Question]) -> None:
+    from rich.table import Table
+
     summary = session.summary()
     table = Table(title="Session summary", title_justify="left")
     table.add_column("#", justify="right")
@@ -341,6 +339,8 @@ def _rate_or_move_on(
     settings: PracticeSettings,
     stream: LineReader,
 ) -> None:
+    from ..practice.service import close_crammed, rate_answer
+
     if session.config.cram:
         close_crammed(store, session, index, clock())
         console.print("Cram: not rated, and no review logged.")
@@ -366,6 +366,9 @@ def run_session(
     returns the (corrected) transcript. ``follow_ups`` gives a question's follow-up items, for
     the interviewer to ask in interview mode.
     """
+    from ..practice.service import grade_answer
+    from ..practice.sessions import SessionMode
+
     drill = session.config.mode is SessionMode.DRILL
     reader = LineReader(stream)
 
@@ -463,6 +466,12 @@ def practice(
     ),
 ) -> None:
     """Practise in the terminal: due reviews first, then new questions, graded and rated."""
+    from ..domain.questions import Difficulty
+    from ..practice.attempts import LOCAL_USER_ID
+    from ..practice.selection import parse_question_list
+    from ..practice.service import PracticeSettings, ref_of, start_session
+    from ..practice.sessions import SessionConfig, SessionMode, SessionOrder
+
     if difficulty is not None and difficulty not in {item.value for item in Difficulty}:
         raise InvalidInputError(f"unknown difficulty {difficulty!r}: choose easy, medium or hard")
     if mode not in {item.value for item in SessionMode}:
@@ -529,6 +538,10 @@ def export_history_command(
     ),
 ) -> None:
     """Export every practice attempt and review as JSON or CSV."""
+    from ..practice.attempts import LOCAL_USER_ID
+    from ..practice.history import export_history
+    from ..practice.service import history_attempts
+
     if fmt.lower() not in ("json", "csv"):
         raise InvalidInputError(f"unknown format {fmt!r}: choose json or csv")
     store = open_store()

@@ -9,13 +9,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..accounts import service
 from ..accounts.users import User, parse_role
 from ..practice.clock import utc_now
 from .context import console, state
 
 if TYPE_CHECKING:
     from ..storage.accounts import DatabaseAccountStore
+
+# The account service (and argon2 under it) is imported by the commands that use it, not when
+# the CLI registers them on every start.
 
 users_app = typer.Typer(help="Manage the accounts of team mode.", no_args_is_help=True)
 ONE_TIME_HELP = (
@@ -53,6 +55,8 @@ def add(
     one_time: bool = typer.Option(False, "--one-time", help=ONE_TIME_HELP),
 ) -> None:
     """Add an account (asks for its password)."""
+    from ..accounts import service
+
     store = _store()
     parsed_role = parse_role(role)
     password = _read_password(password_stdin)
@@ -98,6 +102,8 @@ def list_users() -> None:
 @users_app.command("disable")
 def disable(username: str = typer.Argument(..., help="The account to disable.")) -> None:
     """Disable an account: it cannot log in, and its sessions and API tokens end at once."""
+    from ..accounts import service
+
     user = service.set_disabled(_store(), username, True)
     console.print(f"Disabled {escape(user.username)}.")
 
@@ -105,6 +111,8 @@ def disable(username: str = typer.Argument(..., help="The account to disable."))
 @users_app.command("enable")
 def enable(username: str = typer.Argument(..., help="The account to enable again.")) -> None:
     """Enable a disabled account."""
+    from ..accounts import service
+
     user = service.set_disabled(_store(), username, False)
     console.print(f"Enabled {escape(user.username)}.")
 
@@ -118,6 +126,8 @@ def reset_password(
     one_time: bool = typer.Option(False, "--one-time", help=ONE_TIME_HELP),
 ) -> None:
     """Set a new password; the account is logged out everywhere."""
+    from ..accounts import service
+
     store = _store()
     user = service.find_user(store, username)
     service.reset_password(store, user.username, _read_password(password_stdin), one_time=one_time)
@@ -127,6 +137,8 @@ def reset_password(
 @users_app.command("logout")
 def logout(username: str = typer.Argument(..., help="The account.")) -> None:
     """Log an account out of every browser."""
+    from ..accounts import service
+
     store = _store()
     user = service.find_user(store, username)
     ended = store.end_all_sessions(user.id)
@@ -139,6 +151,8 @@ def token(
     label: str = typer.Option("script", "--name", help="What the token is for."),
 ) -> None:
     """Make an API token (sent as 'Authorization: Bearer TOKEN'); it is shown only once."""
+    from ..accounts import service
+
     store = _store()
     user = service.find_user(store, username)
     made = store.create_api_token(user.id, service.check_token_name(label), utc_now())
