@@ -50,8 +50,8 @@ from interview_prep.errors import InterviewPrepError
 from interview_prep.formats import BankFormat, dump_bank, export_bank_file, read_bank_bytes
 from interview_prep.formats.validation import validate_bank_data
 from interview_prep.storage import Database, open_database, repository
+from interview_prep.storage.fulltext import parse_query
 from interview_prep.storage.schema import Base
-from interview_prep.storage.search import parse_query
 
 # Text that probes the edges: markup, escapes, NUL, surrogates, formulas, the seed marker.
 _NASTY = [

@@ -1,8 +1,9 @@
 """What a command imports, which is most of what it costs to start (benchmarks/startup.py times it).
 
 Each command runs in a new interpreter, as a user's does, and reports the heavy packages it
-loaded: the schema checker, the migrations, the numeric and model libraries, and pydantic (the
-web layer's; a command line that imports it pays about 0.15 s before it starts).
+loaded: the schema checker, the migrations, the numeric and model libraries, the scheduler (fsrs)
+and the password hasher (argon2), which only practice and the account commands use, and pydantic
+(the web layer's; a command line that imports it pays about 0.15 s before it starts).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("jsonschema", "alembic", "numpy", "onnxruntime", "pydantic", "fastapi", "yaml")
+HEAVY = (
+    *("jsonschema", "alembic", "numpy", "onnxruntime", "pydantic", "fastapi", "yaml"),
+    *("fsrs", "argon2"),
+)
 
 
 def _loaded_after(code: str, env_dir: Path) -> list[str]:

@@ -23,8 +23,8 @@ from interview_prep.storage import (
     open_database,
     search,
 )
+from interview_prep.storage.fulltext import SQLITE_WEIGHTS, parse_query
 from interview_prep.storage.ranking import GROUPS
-from interview_prep.storage.search import SQLITE_WEIGHTS, parse_query
 
 # Bank ids that sort alike in Python and under any PostgreSQL collation.
 BANKS = ("alpha", "beta", "gamma")

@@ -17,7 +17,7 @@ from interview_prep.storage import (
     list_questions,
     search,
 )
-from interview_prep.storage.search import (
+from interview_prep.storage.fulltext import (
     POSTGRESQL_INDEXES,
     START,
     STOP,

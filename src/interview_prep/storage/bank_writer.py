@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain import Bank, Question
 from ..errors import BankFormatError
+from .fulltext import settle_index
 from .records import ImportResult
 from .schema import BankRow, QuestionRow, QuestionTagRow, utcnow
-from .search import settle_index
 
 
 def write_bank(

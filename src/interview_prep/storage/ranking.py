@@ -6,7 +6,7 @@ The order, on both databases:
    those whose question, key points and tags have them all, then the rest (some word is only in
    the model answer);
 2. within each of these groups by the database's relevance score: on SQLite FTS5's ``bm25``
-   over the group's columns (weighted as in :mod:`.search`), on PostgreSQL ``ts_rank`` over the
+   over the group's columns (weighted as in :mod:`.fulltext`), on PostgreSQL ``ts_rank`` over the
    question, key points and tags;
 3. then by bank and position, so that equal scores still give stable pages.
 
@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from .search import SQLITE_WEIGHTS, SearchQuery
+from .fulltext import SQLITE_WEIGHTS, SearchQuery
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ from sqlalchemy.orm import Session
 from ..domain import Bank, Difficulty, Question
 from ..errors import BankFormatError, ConflictError, InvalidInputError, NotFoundError
 from ..input_policy import MAX_OFFSET, bounded_int
-from . import search as fulltext
+from . import fulltext
 from .bank_writer import write_bank
 from .database import Database
-from .practice import delete_sessions_of_bank
 from .ranking import Narrowing, count_matches, ranked_page
 from .records import BankSummary, ImportResult, QuestionRecord, SearchHit
 from .schema import BankRow, QuestionRow, QuestionTagRow, RemovedBundledBankRow
@@ -397,5 +396,8 @@ def delete_bank(db: Database, bank_id: str) -> None:
             )
         session.execute(delete(BankRow).where(BankRow.id == bank_id))
         # Attempts, card states and reviews go by foreign-key cascade; sessions keep their
-        # questions in JSON, out of the cascade's reach.
+        # questions in JSON, out of the cascade's reach. (Imported here: the practice modules
+        # are no part of browsing the banks.)
+        from .practice import delete_sessions_of_bank
+
         delete_sessions_of_bank(session, bank_id)

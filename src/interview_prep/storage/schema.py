@@ -3,7 +3,7 @@
 The migrations in ``migrations/versions`` create these tables; a test checks that the two agree on
 SQLite and PostgreSQL. The search index is not modelled here: it is an FTS5 table and a filter
 index on SQLite, generated ``search_vector*`` columns on PostgreSQL, all made by the migrations and
-read by :mod:`.search` and :mod:`.ranking`.
+read by :mod:`.fulltext` and :mod:`.ranking`.
 
 A question is known to the rest of the app by ``(bank_id, question_id)``; that pair never changes
 meaning, because banks are updated in place (rows kept, dropped questions retired). ``pk`` is an
