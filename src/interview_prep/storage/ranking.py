@@ -22,13 +22,17 @@ the groups' ranks fall in [2, 3), [1, 2) and [0, 1).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
-
+from ..domain import Difficulty
+from ..errors import InvalidInputError
 from .fulltext import SQLITE_WEIGHTS, SearchQuery
+
+Execute = Callable[[str, dict[str, Any]], Iterable[Sequence[Any]]]
+"""Runs one SQL statement with ``:named`` values and gives its rows: a SQLAlchemy session's
+(:func:`.repository.session_execute`) or a ``sqlite3`` connection's (:mod:`.sqlite_reader`)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,22 @@ class Narrowing:
     difficulty: str | None = None
     tag: str | None = None
 
+    @classmethod
+    def checked(
+        cls,
+        bank: str | None = None,
+        category: str | None = None,
+        difficulty: str | Difficulty | None = None,
+        tag: str | None = None,
+    ) -> Narrowing:
+        """The filters as given by a caller, the difficulty checked.
+
+        Raises:
+            InvalidInputError: an unknown difficulty.
+        """
+        level = checked_difficulty(difficulty) if difficulty is not None else None
+        return cls(bank=bank, category=category, difficulty=level, tag=tag)
+
     def where(self, dialect: str) -> tuple[str, dict[str, Any]]:
         """The SQL condition on the question ``q`` (retired ones never match), and its values."""
         clauses = ["q.retired = 0" if dialect == "sqlite" else "NOT q.retired"]
@@ -145,16 +165,25 @@ class Narrowing:
         return " AND ".join(clauses), values
 
 
-def _prepare(session: Session, dialect: str) -> None:
+def checked_difficulty(difficulty: str | Difficulty) -> str:
+    """The difficulty's value, or a readable error naming the choices."""
+    try:
+        return Difficulty(difficulty).value
+    except ValueError:
+        choices = ", ".join(level.value for level in Difficulty)
+        raise InvalidInputError(f"difficulty {difficulty!r} is not one of: {choices}") from None
+
+
+def _prepare(execute: Execute, dialect: str) -> None:
     if dialect == "postgresql":
         # The planner prices a match against search_vector as cheap, but reading that vector
         # (long, stored compressed out of line) for every row is not: when many rows match it
         # prefers a scan of the whole table, some twenty times slower than the GIN index.
-        session.execute(text("SET LOCAL enable_seqscan = off"))
+        execute("SET LOCAL enable_seqscan = off", {})
 
 
 def ranked_page(
-    session: Session,
+    execute: Execute,
     dialect: str,
     query: SearchQuery,
     narrowing: Narrowing,
@@ -165,13 +194,14 @@ def ranked_page(
     """One page of the questions matching ``query`` and ``narrowing``, best first.
 
     Args:
+        execute: runs the statements, inside the caller's transaction.
         limit: at most this many (``None``: all of them from ``offset`` on).
         offset: how many to skip; neither may be negative.
 
     Returns:
         ``(pk, rank)`` pairs, in order.
     """
-    _prepare(session, dialect)
+    _prepare(execute, dialect)
     where, values = narrowing.where(dialect)
     values["limit"] = -1 if limit is None and dialect == "sqlite" else limit
     values["offset"] = offset
@@ -185,20 +215,20 @@ def ranked_page(
     first = 0 if limit is not None else len(statements) - 1
     for statement in statements[first:]:
         page = [
-            (int(pk), float(rank))
-            for pk, rank in session.execute(text(statement.format(where=where)), values)
+            (int(pk), float(rank)) for pk, rank in execute(statement.format(where=where), values)
         ]
         if len(page) == limit:
             break
     return page
 
 
-def count_matches(session: Session, dialect: str, query: SearchQuery, narrowing: Narrowing) -> int:
+def count_matches(execute: Execute, dialect: str, query: SearchQuery, narrowing: Narrowing) -> int:
     """How many questions match ``query`` and ``narrowing``: a count, nothing ranked."""
-    _prepare(session, dialect)
+    _prepare(execute, dialect)
     where, values = narrowing.where(dialect)
     if dialect == "sqlite":
         statement, values["match"] = _SQLITE_COUNT, query.fts5()
     else:
         statement, values["match"] = _POSTGRESQL_COUNT, query.tsquery()
-    return int(session.execute(text(statement.format(where=where)), values).scalar_one())
+    ((count,),) = execute(statement.format(where=where), values)
+    return int(count)

@@ -1,14 +1,18 @@
 """What the storage functions return: plain frozen dataclasses, never ORM objects.
 
 Callers (web, CLI) can keep these after the session is gone and pass them between threads.
+The functions at the end build them from rows.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from ..domain import Question
+from ..domain import Bank, Question
+from ..errors import InvalidInputError, NotFoundError
 
 
 @dataclass(frozen=True)
@@ -82,3 +86,133 @@ class BundledSync:
     bank_id: str
     action: SyncAction
     version: int
+
+
+# From rows to records. Both readers of the database build their records here: the ORM
+# (:mod:`.repository`) and the CLI's plain ``sqlite3`` path (:mod:`.sqlite_reader`), whose rows
+# are named tuples with the same fields; so the two cannot drift apart in what they return.
+
+
+class BankFields(Protocol):
+    """What a bank's row gives (``BankRow``, or a tuple of the same names)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def bundled(self) -> bool: ...
+    @property
+    def categories(self) -> list[str]: ...
+
+
+class QuestionFields(Protocol):
+    """What a question's row gives (``QuestionRow``, or a tuple of the same names)."""
+
+    @property
+    def bank_id(self) -> str: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def rubric(self) -> dict[str, Any]: ...
+    @property
+    def retired(self) -> bool: ...
+
+
+def question_record(row: QuestionFields) -> QuestionRecord:
+    """The record of a question's row."""
+    return QuestionRecord(
+        bank_id=row.bank_id,
+        position=row.position,
+        question=Question.from_dict(row.rubric),
+        retired=row.retired,
+    )
+
+
+def bank_summaries(
+    banks: Iterable[BankFields],
+    per_category: Iterable[Sequence[Any]],
+    tag_rows: Iterable[Sequence[Any]],
+) -> list[BankSummary]:
+    """Every bank, by title, with its current questions counted per category.
+
+    Args:
+        per_category: ``(bank_id, category, count, first position)`` of current questions.
+        tag_rows: ``(bank_id, tag)``, once each, of current questions.
+    """
+    counts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for bank_id, category, count, first in per_category:
+        counts[bank_id].append((category, count, first))
+    tags: dict[str, set[str]] = defaultdict(set)
+    for bank_id, tag in tag_rows:
+        tags[bank_id].add(tag)
+    # Sorted here rather than in SQL: collations differ between databases and locales.
+    ordered = sorted(banks, key=lambda bank: (bank.title.casefold(), bank.id))
+    return [_summary(bank, counts[bank.id], sorted(tags[bank.id])) for bank in ordered]
+
+
+def _summary(bank: BankFields, counts: list[tuple[str, int, int]], tags: list[str]) -> BankSummary:
+    declared = {name: index for index, name in enumerate(bank.categories)}
+    # Declared categories in their order, then the others in order of first use.
+    ordered = sorted(counts, key=lambda item: (declared.get(item[0], len(declared)), item[2]))
+    return BankSummary(
+        id=bank.id,
+        title=bank.title,
+        role=bank.role,
+        description=bank.description,
+        version=bank.version,
+        bundled=bank.bundled,
+        question_count=sum(count for _, count, _ in counts),
+        categories={name: count for name, count, _ in ordered},
+        tags=tags,
+    )
+
+
+def whole_bank(bank: BankFields, questions: Iterable[QuestionFields]) -> Bank:
+    """The bank of a bank's row and its current questions' rows, in order."""
+    return Bank(
+        id=bank.id,
+        title=bank.title,
+        role=bank.role,
+        description=bank.description,
+        version=bank.version,
+        categories=tuple(bank.categories),
+        questions=tuple(Question.from_dict(row.rubric) for row in questions),
+    )
+
+
+def split_reference(question_id: str, bank: str | None) -> tuple[str, str | None]:
+    """``(question id, bank)`` of an id that may be written ``bank/id``."""
+    if bank is None and "/" in question_id:
+        bank, question_id = question_id.split("/", 1)
+    return question_id, bank
+
+
+def the_question(
+    rows: Sequence[QuestionFields], question_id: str, bank: str | None
+) -> QuestionRecord:
+    """The one question that a lookup by id found, in bank order (a current question wins over
+    retired ones).
+
+    Raises:
+        NotFoundError: no rows.
+        InvalidInputError: the id exists in several banks and no bank was given.
+    """
+    if len(rows) > 1:
+        rows = [row for row in rows if not row.retired] or rows
+    if not rows:
+        where = f" in bank {bank!r}" if bank is not None else ""
+        raise NotFoundError(f"no question {question_id!r}{where}")
+    if len(rows) > 1:
+        banks = ", ".join(row.bank_id for row in rows)
+        raise InvalidInputError(
+            f"question {question_id!r} is in several banks ({banks}): "
+            f"give the bank, as in {rows[0].bank_id}/{question_id}"
+        )
+    return question_record(rows[0])

@@ -6,21 +6,31 @@ plain records (see :mod:`.records`). Retired questions never appear in listings,
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, select
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy import Select, delete, exists, func, select, text
+from sqlalchemy.exc import DataError, IntegrityError, ResourceClosedError
 from sqlalchemy.orm import Session
 
-from ..domain import Bank, Difficulty, Question
-from ..errors import BankFormatError, ConflictError, InvalidInputError, NotFoundError
+from ..domain import Bank, Difficulty
+from ..errors import BankFormatError, ConflictError, NotFoundError
 from ..input_policy import MAX_OFFSET, bounded_int
 from . import fulltext
 from .bank_writer import write_bank
 from .database import Database
-from .ranking import Narrowing, count_matches, ranked_page
-from .records import BankSummary, ImportResult, QuestionRecord, SearchHit
+from .ranking import Execute, Narrowing, checked_difficulty, count_matches, ranked_page
+from .records import (
+    BankSummary,
+    ImportResult,
+    QuestionRecord,
+    SearchHit,
+    bank_summaries,
+    question_record,
+    split_reference,
+    the_question,
+    whole_bank,
+)
 from .schema import BankRow, QuestionRow, QuestionTagRow, RemovedBundledBankRow
 
 
@@ -44,15 +54,7 @@ def list_banks(db: Database) -> list[BankSummary]:
             .where(QuestionRow.retired.is_(False))
             .distinct()
         ).all()
-    counts: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for bank_id, category, count, first in per_category:
-        counts[bank_id].append((category, count, first))
-    tags: dict[str, set[str]] = defaultdict(set)
-    for bank_id, tag in tag_rows:
-        tags[bank_id].add(tag)
-    # Sorted here rather than in SQL: collations differ between databases and locales.
-    banks = sorted(banks, key=lambda bank: (bank.title.casefold(), bank.id))
-    return [_summary(bank, counts[bank.id], sorted(tags[bank.id])) for bank in banks]
+    return bank_summaries(banks, per_category, tag_rows)
 
 
 def banks_revision(db: Database) -> tuple[int, str]:
@@ -61,23 +63,6 @@ def banks_revision(db: Database) -> tuple[int, str]:
     with db.session() as session:
         count, latest = session.execute(select(func.count(), func.max(BankRow.updated_at))).one()
     return int(count), latest.isoformat() if latest is not None else ""
-
-
-def _summary(bank: BankRow, counts: list[tuple[str, int, int]], tags: list[str]) -> BankSummary:
-    declared = {name: index for index, name in enumerate(bank.categories)}
-    # Declared categories in their order, then the others in order of first use.
-    ordered = sorted(counts, key=lambda item: (declared.get(item[0], len(declared)), item[2]))
-    return BankSummary(
-        id=bank.id,
-        title=bank.title,
-        role=bank.role,
-        description=bank.description,
-        version=bank.version,
-        bundled=bank.bundled,
-        question_count=sum(count for _, count, _ in counts),
-        categories={name: count for name, count, _ in ordered},
-        tags=tags,
-    )
 
 
 def get_bank(db: Database, bank_id: str) -> Bank:
@@ -93,24 +78,20 @@ def get_bank(db: Database, bank_id: str) -> Bank:
         rows = session.scalars(
             _filtered(select(QuestionRow), bank=bank_id).order_by(QuestionRow.position)
         ).all()
-        return Bank(
-            id=bank.id,
-            title=bank.title,
-            role=bank.role,
-            description=bank.description,
-            version=bank.version,
-            categories=tuple(bank.categories),
-            questions=tuple(Question.from_dict(row.rubric) for row in rows),
-        )
+        return whole_bank(bank, rows)
 
 
-def _record(row: QuestionRow) -> QuestionRecord:
-    return QuestionRecord(
-        bank_id=row.bank_id,
-        position=row.position,
-        question=Question.from_dict(row.rubric),
-        retired=row.retired,
-    )
+def session_execute(session: Session) -> Execute:
+    """The session's way to run the plain SQL of :mod:`.ranking`."""
+
+    def execute(statement: str, values: dict[str, Any]) -> Sequence[Any]:
+        result = session.execute(text(statement), values)
+        try:
+            return result.all()
+        except ResourceClosedError:  # a statement without rows (SET LOCAL)
+            return []
+
+    return execute
 
 
 def _filtered(
@@ -127,30 +108,12 @@ def _filtered(
     if category is not None:
         statement = statement.where(QuestionRow.category == category)
     if difficulty is not None:
-        statement = statement.where(QuestionRow.difficulty == _difficulty(difficulty))
+        statement = statement.where(QuestionRow.difficulty == checked_difficulty(difficulty))
     if tag is not None:
         statement = statement.where(
             exists().where(QuestionTagRow.question_pk == QuestionRow.pk, QuestionTagRow.tag == tag)
         )
     return statement
-
-
-def _difficulty(difficulty: str | Difficulty) -> str:
-    try:
-        return Difficulty(difficulty).value
-    except ValueError:
-        choices = ", ".join(level.value for level in Difficulty)
-        raise InvalidInputError(f"difficulty {difficulty!r} is not one of: {choices}") from None
-
-
-def _narrowing(
-    bank: str | None,
-    category: str | None,
-    difficulty: str | Difficulty | None,
-    tag: str | None,
-) -> Narrowing:
-    level = _difficulty(difficulty) if difficulty is not None else None
-    return Narrowing(bank=bank, category=category, difficulty=level, tag=tag)
 
 
 def _check_page(limit: int | None, offset: int) -> None:
@@ -196,20 +159,22 @@ def list_questions(
         InvalidInputError: an unknown difficulty, or a negative limit or offset.
     """
     if search is not None and search.strip():
-        narrowing = _narrowing(bank, category, difficulty, tag)
+        narrowing = Narrowing.checked(bank, category, difficulty, tag)
         _check_page(limit, offset)
         query = fulltext.parse_query(search)
         if query is None:
             return []
         with db.session() as session:
-            page = ranked_page(session, db.dialect, query, narrowing, limit=limit, offset=offset)
-            return [_record(row) for row in _rows_in_order(session, [pk for pk, _ in page])]
+            page = ranked_page(
+                session_execute(session), db.dialect, query, narrowing, limit=limit, offset=offset
+            )
+            return [question_record(row) for row in _rows_in_order(session, [pk for pk, _ in page])]
     statement = _filtered(
         select(QuestionRow), bank=bank, category=category, difficulty=difficulty, tag=tag
     ).order_by(QuestionRow.bank_id, QuestionRow.position)
     statement = _page(statement, limit, offset)
     with db.session() as session:
-        return [_record(row) for row in session.scalars(statement)]
+        return [question_record(row) for row in session.scalars(statement)]
 
 
 def count_questions(
@@ -223,12 +188,12 @@ def count_questions(
 ) -> int:
     """How many questions :func:`list_questions` would return without a limit."""
     if search is not None and search.strip():
-        narrowing = _narrowing(bank, category, difficulty, tag)
+        narrowing = Narrowing.checked(bank, category, difficulty, tag)
         query = fulltext.parse_query(search)
         if query is None:
             return 0
         with db.session() as session:
-            return count_matches(session, db.dialect, query, narrowing)
+            return count_matches(session_execute(session), db.dialect, query, narrowing)
     counted = _filtered(
         select(func.count()).select_from(QuestionRow),
         bank=bank,
@@ -252,25 +217,13 @@ def get_question(db: Database, question_id: str, *, bank: str | None = None) -> 
         NotFoundError: no such question.
         InvalidInputError: the id exists in several banks and no bank was given.
     """
-    if bank is None and "/" in question_id:
-        bank, question_id = question_id.split("/", 1)
+    question_id, bank = split_reference(question_id, bank)
     statement = select(QuestionRow).where(QuestionRow.question_id == question_id)
     if bank is not None:
         statement = statement.where(QuestionRow.bank_id == bank)
     with db.session() as session:
         rows = session.scalars(statement.order_by(QuestionRow.bank_id)).all()
-    if len(rows) > 1:
-        rows = [row for row in rows if not row.retired] or rows
-    if not rows:
-        where = f" in bank {bank!r}" if bank is not None else ""
-        raise NotFoundError(f"no question {question_id!r}{where}")
-    if len(rows) > 1:
-        banks = ", ".join(row.bank_id for row in rows)
-        raise InvalidInputError(
-            f"question {question_id!r} is in several banks ({banks}): "
-            f"give the bank, as in {rows[0].bank_id}/{question_id}"
-        )
-    return _record(rows[0])
+    return the_question(rows, question_id, bank)
 
 
 def neighbours(
@@ -284,8 +237,8 @@ def neighbours(
         previous = session.scalars(before.order_by(QuestionRow.position.desc()).limit(1)).first()
         following = session.scalars(after.order_by(QuestionRow.position).limit(1)).first()
         return (
-            _record(previous) if previous is not None else None,
-            _record(following) if following is not None else None,
+            question_record(previous) if previous is not None else None,
+            question_record(following) if following is not None else None,
         )
 
 
@@ -315,16 +268,18 @@ def search(
     query = fulltext.parse_query(text)
     if query is None:
         return []
-    narrowing = _narrowing(bank, category, difficulty, tag)
+    narrowing = Narrowing.checked(bank, category, difficulty, tag)
     _check_page(limit, offset)
     with db.session() as session:
-        page = ranked_page(session, db.dialect, query, narrowing, limit=limit, offset=offset)
+        page = ranked_page(
+            session_execute(session), db.dialect, query, narrowing, limit=limit, offset=offset
+        )
         pks = [pk for pk, _ in page]
         rows = _rows_in_order(session, pks)
         marked = fulltext.snippets(session, db.dialect, query, pks)
     return [
         SearchHit(
-            record=_record(row),
+            record=question_record(row),
             rank=rank,
             snippet=marked.get(row.pk) or fulltext.plain_snippet(row.question),
         )
