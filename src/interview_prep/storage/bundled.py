@@ -12,7 +12,6 @@ parsed at all: most starts read the files' bytes, hash them and run one query.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from ..domain import Bank
 from .bank_writer import write_bank
+from .bundled_files import BUNDLED_FOLDER as BUNDLED_FOLDER
+from .bundled_files import bundled_bank_files, file_hash
 from .database import BUNDLED_SYNC_LOCK, Database
 from .records import BundledSync, SyncAction
 from .schema import BankRow, RemovedBundledBankRow
-
-BUNDLED_FOLDER = Path(__file__).resolve().parent.parent / "data" / "banks"
 
 
 @dataclass(frozen=True)
@@ -44,12 +43,6 @@ class _Source:
     source_hash: str | None = None
 
 
-def bundled_bank_files(folder: Path | None = None) -> list[Path]:
-    """The bank files shipped with the app (``data/banks/*.yaml``), by name."""
-    folder = BUNDLED_FOLDER if folder is None else folder
-    return sorted(path for path in folder.glob("*.yaml") if path.is_file())
-
-
 def load_bundled_banks(folder: Path | None = None) -> list[Bank]:
     """Read and check every bundled bank file.
 
@@ -62,11 +55,6 @@ def load_bundled_banks(folder: Path | None = None) -> list[Bank]:
     from ..formats import load_bank_file  # only when there is something to read
 
     return [load_bank_file(path) for path in files]
-
-
-def file_hash(data: bytes) -> str:
-    """The hash stored with a bundled bank: SHA-256 of its file's bytes, in hex."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def _stored(session: Session) -> dict[str, _Stored]:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from ..errors import ConfigurationError
-from .migrations import HEAD_REVISION
+from .migrations import HEAD_REVISION, SQLITE_MINIMUM
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -32,8 +32,6 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DIALECTS = ("sqlite", "postgresql")
-# Search needs MATERIALIZED common table expressions, and migrations drop columns: both 3.35.
-SQLITE_MINIMUM = (3, 35)
 SQLITE_BUSY_SECONDS = 30
 # Keys of PostgreSQL advisory locks, one per job that must not run twice at once.
 MIGRATION_LOCK = 0x1E_57_01

@@ -16,11 +16,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.exc import ProgrammingError
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# SQLAlchemy is imported by the functions that run statements: the CLI's SQLite reader
+# (:mod:`.sqlite_reader`) parses queries here without it.
 
 # PostgreSQL's GIN indexes of the search vectors (migrations 0001 and 0003).
 POSTGRESQL_INDEXES = (
@@ -119,6 +121,9 @@ def settle_index(session: Session, dialect: str) -> None:
     """
     if dialect != "postgresql":
         return
+    from sqlalchemy import text
+    from sqlalchemy.exc import ProgrammingError
+
     try:
         with session.begin_nested():
             for index in POSTGRESQL_INDEXES:
@@ -139,6 +144,8 @@ def snippets(
     """
     if not pks:
         return {}
+    from sqlalchemy import bindparam, text
+
     # One snippet per text column: the question, the key points, the answer (tags make poor
     # snippets). The column with the most matches wins, the question first when tied.
     rows: Iterable[Sequence[Any]]
@@ -197,6 +204,8 @@ def _sqlite_snippets(
     (the last word, as typed) means merging the lists of every word it starts, each time; a
     snippet depends only on the question's own text, so it comes out the same.
     """
+    from sqlalchemy import bindparam, text
+
     session.execute(
         text(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_page USING fts5("

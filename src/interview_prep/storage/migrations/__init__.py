@@ -7,3 +7,7 @@ without it: a database already at :data:`HEAD_REVISION` is opened without import
 
 HEAD_REVISION = "0011"
 """The newest migration's revision id: update it with every new migration."""
+
+SQLITE_MINIMUM = (3, 35)
+"""The oldest SQLite the schema works on: search needs MATERIALIZED common table expressions,
+and migrations drop columns."""
