@@ -28,11 +28,12 @@ from ..errors import (
     NotFoundError,
     StaleWriteError,
 )
-from ..practice.attempts import AnswerSource, Attempt, QuestionRef
+from ..practice.attempts import Attempt, QuestionRef
 from ..practice.plan import InterviewPlan
-from ..practice.scheduling import CardPhase, CardState, Rating, ReviewLogEntry
+from ..practice.scheduling import CardState, ReviewLogEntry
 from ..practice.sessions import PracticeSession
 from .database import Database, dialect_insert
+from .practice_records import attempt_record, review_entry
 from .schema import (
     AttemptRow,
     CardStateRow,
@@ -123,7 +124,7 @@ class DatabasePracticeStore:
             session.refresh(row)  # the grade as stored (through JSON), as later reads see it
             if session_document is not None:
                 self._write_session(session, session_document)
-            return _attempt(row)
+            return attempt_record(row)
 
     def attempts(self, user_id: str, question: QuestionRef | None = None) -> list[Attempt]:
         """The user's attempts (at one question, if given), oldest submission first; answers
@@ -145,7 +146,7 @@ class DatabasePracticeStore:
             statement = statement.where(*_is_question(AttemptRow, question))
         statement = statement.order_by(AttemptRow.submitted_at, AttemptRow.id)
         with self.db.session() as session:
-            return [_attempt(row) for row in session.scalars(statement)]
+            return [attempt_record(row) for row in session.scalars(statement)]
 
     def first_seen(self, user_id: str) -> dict[QuestionRef, datetime]:
         """When the user first submitted an answer to each question they have answered, outside
@@ -242,7 +243,7 @@ class DatabasePracticeStore:
             statement = statement.where(*_is_question(ReviewLogRow, question))
         statement = statement.order_by(ReviewLogRow.reviewed_at, ReviewLogRow.pk)
         with self.db.session() as session:
-            return [_review_entry(row) for row in session.scalars(statement)]
+            return [review_entry(row) for row in session.scalars(statement)]
 
     # Sessions
 
@@ -460,25 +461,6 @@ def _attempt_row(attempt: Attempt) -> AttemptRow:
     )
 
 
-def _attempt(row: AttemptRow) -> Attempt:
-    return Attempt(
-        id=row.id,
-        user_id=row.user_id,
-        question=QuestionRef(row.bank_id, row.question_id),
-        category=row.category,
-        answer=row.answer,
-        submitted_at=row.submitted_at,
-        started_at=row.started_at,
-        source=AnswerSource(row.source),
-        timed_out=row.timed_out,
-        session_id=row.session_id,
-        grade=row.grade,
-        session_item=row.session_item,
-        cram=row.cram,
-        follow_up=row.follow_up,
-    )
-
-
 def _card_state(row: CardStateRow) -> CardState:
     return CardState(card=dict(row.card), due=row.due, reps=row.reps, lapses=row.lapses)
 
@@ -498,22 +480,6 @@ def _review_row(user_id: str, entry: ReviewLogEntry) -> ReviewLogRow:
         suggested=entry.suggested.value if entry.suggested else None,
         attempt_id=entry.attempt_id,
         duration_ms=entry.duration_ms,
-    )
-
-
-def _review_entry(row: ReviewLogRow) -> ReviewLogEntry:
-    return ReviewLogEntry(
-        id=row.id,
-        question=QuestionRef(row.bank_id, row.question_id),
-        card_id=row.card_id,
-        rating=Rating(row.rating),
-        reviewed_at=row.reviewed_at,
-        phase_before=CardPhase(row.phase_before) if row.phase_before else None,
-        due_before=row.due_before,
-        due_after=row.due_after,
-        suggested=Rating(row.suggested) if row.suggested else None,
-        attempt_id=row.attempt_id,
-        duration_ms=row.duration_ms,
     )
 
 
