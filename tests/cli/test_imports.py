@@ -2,13 +2,15 @@
 
 Each command runs in a new interpreter, as a user's does, and reports the heavy packages it
 loaded: the schema checker, the migrations, the numeric and model libraries, the scheduler (fsrs)
-and the password hasher (argon2), which only practice and the account commands use, and pydantic
-(the web layer's; a command line that imports it pays about 0.15 s before it starts).
+and the password hasher (argon2), which only practice and the account commands use, pydantic
+(the web layer's; a command line that imports it pays about 0.15 s before it starts), and
+SQLAlchemy, which a command reading a ready SQLite file does without (storage/readers.py).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 
 HEAVY = (
     *("jsonschema", "alembic", "numpy", "onnxruntime", "pydantic", "fastapi", "yaml"),
-    *("fsrs", "argon2"),
+    *("fsrs", "argon2", "sqlalchemy"),
 )
 
 
@@ -48,7 +50,15 @@ def test_importing_the_command_line_loads_none_of_the_heavy_packages(tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["banks"], ["questions", "--bank", "ml-engineer"], ["show", "bias-variance-tradeoff"]],
+    [
+        ["banks"],
+        ["questions", "--bank", "ml-engineer"],
+        ["questions", "--search", "gradient", "--json"],
+        ["show", "bias-variance-tradeoff"],
+        ["export", "ml-engineer", "--format", "json"],
+        ["db", "upgrade"],
+    ],
+    ids=" ".join,
 )
 def test_a_browsing_command_on_a_current_database_loads_none_of_them(tmp_path, args):
     # The first command of a data folder creates the database (Alembic, the bundled bank's
@@ -56,3 +66,22 @@ def test_a_browsing_command_on_a_current_database_loads_none_of_them(tmp_path, a
     run = "from interview_prep.cli import main\nmain({args!r})"
     _loaded_after(run.format(args=["banks"]), tmp_path)
     assert _loaded_after(run.format(args=args), tmp_path) == []
+
+
+def test_a_database_that_opening_would_change_is_opened_the_normal_way(tmp_path):
+    # A bundled bank stored without its file's hash (as before hashes were kept): the command
+    # opens the database through SQLAlchemy, which reads the file once and stores the hash.
+    run = "from interview_prep.cli import main\nmain({args!r})"
+    _loaded_after(run.format(args=["banks"]), tmp_path)
+    with sqlite3.connect(tmp_path / "interview-prep.db") as connection:
+        connection.execute("UPDATE banks SET source_hash = NULL")
+    connection.close()
+    assert {"sqlalchemy", "yaml"} <= set(_loaded_after(run.format(args=["banks"]), tmp_path))
+    assert _loaded_after(run.format(args=["banks"]), tmp_path) == []
+
+
+def test_exporting_the_history_of_a_current_database_does_without_sqlalchemy(tmp_path):
+    run = "from interview_prep.cli import main\nmain({args!r})"
+    _loaded_after(run.format(args=["banks"]), tmp_path)
+    loaded = _loaded_after(run.format(args=["export-history", "--format", "csv"]), tmp_path)
+    assert "sqlalchemy" not in loaded

@@ -79,6 +79,7 @@ def practice(tmp_path, monkeypatch, capsys):
     store = InMemoryPracticeStore()
     clock = FixedClock(START)
     monkeypatch.setattr(practice_cli, "open_store", lambda: store)
+    monkeypatch.setattr(practice_cli, "open_history", lambda: store)
     monkeypatch.setattr(practice_cli, "load_grader", lambda: fake_grade)
     monkeypatch.setattr(practice_cli, "clock", clock)
     monkeypatch.setattr(practice_cli, "_local_tz", lambda: UTC)

@@ -9,7 +9,7 @@ import typer
 
 from ..domain.questions import Difficulty, Question
 from ..errors import InvalidInputError
-from ..formats import READABLE, WRITABLE, BankFormat, parse_format
+from ..formats import READABLE, WRITABLE, BankFormat, dump_bank, export_bank_file, parse_format
 from .context import console, state
 from .terminal import escape
 
@@ -34,9 +34,7 @@ def banks() -> None:
     """List the question banks with their question counts and categories."""
     from rich.table import Table
 
-    from ..storage import repository
-
-    summaries = repository.list_banks(state.database())
+    summaries = state.reader().list_banks()
     table = Table(title="Question banks", title_justify="left")
     table.add_column("Bank")
     table.add_column("Title")
@@ -64,12 +62,9 @@ def questions(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
     """List questions, filtered by bank, category, difficulty, tag or search text."""
-    from ..storage import repository
-
     if difficulty is not None and difficulty not in {item.value for item in Difficulty}:
         raise InvalidInputError(f"unknown difficulty {difficulty!r}: choose easy, medium or hard")
-    records = repository.list_questions(
-        state.database(),
+    records = state.reader().list_questions(
         bank=bank,
         category=category,
         difficulty=difficulty,
@@ -143,9 +138,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show one question with its model answer, key points, misconceptions and errata."""
-    from ..storage import repository
-
-    record = repository.get_question(state.database(), question_id, bank=bank)
+    record = state.reader().get_question(question_id, bank=bank)
     if as_json:
         _print_json(record.to_dict())
         return
@@ -193,17 +186,13 @@ def export(
     ),
 ) -> None:
     """Export a bank as YAML, JSON, Markdown or an Anki deck."""
-    from ..catalog import export_bank
-    from ..formats import dump_bank
-    from ..storage import repository
-
     chosen = parse_format(fmt, WRITABLE)
     assert chosen is not None  # the option is required
+    stored = state.reader().get_bank(bank)
     if output is None and chosen is not BankFormat.ANKI:
-        typer.echo(dump_bank(repository.get_bank(state.database(), bank), chosen), nl=False)
+        typer.echo(dump_bank(stored, chosen), nl=False)
         return
-    target = output or Path(bank + _SUFFIX[chosen])
-    written = export_bank(state.database(), bank, chosen, target)
+    written = export_bank_file(stored, chosen, output or Path(bank + _SUFFIX[chosen]))
     console.print(f"Wrote {escape(str(written))}")
 
 
@@ -213,12 +202,19 @@ db_app = typer.Typer(help="Manage the database.", no_args_is_help=True)
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply any pending database migrations."""
-    from ..storage.database import upgrade
+    from ..storage.migrations import HEAD_REVISION
+    from ..storage.readers import at_head_revision
 
     config = state.config()
-    if not config.database_url:
-        config.data_path.mkdir(parents=True, exist_ok=True)
-    revision = upgrade(config.resolved_database_url)
+    url = config.resolved_database_url
+    if at_head_revision(url):  # checked without importing SQLAlchemy and Alembic
+        revision = HEAD_REVISION
+    else:
+        from ..storage.database import upgrade
+
+        if not config.database_url:
+            config.data_path.mkdir(parents=True, exist_ok=True)
+        revision = upgrade(url)
     console.print(f"Database is at revision {escape(str(revision))}.")
 
 

@@ -8,8 +8,8 @@ Enter), as the web's countdown does, and marked as timed out. In interview
 mode the interviewer follows each answer up with one of the question's follow-ups (those the
 bundled bank ships), answered and graded the same way; its feedback comes with its question's.
 
-Four module-level seams (``clock``, ``load_questions``, ``open_store``, ``load_grader``) are what
-tests replace to drive the loop headless.
+Five module-level seams (``clock``, ``load_questions``, ``open_store``, ``open_history``,
+``load_grader``) are what tests replace to drive the loop headless.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ..practice.service import Grader, PracticeSettings, QuestionRecordLike
     from ..practice.sessions import PracticeSession, SessionConfig, SessionItem
     from ..practice.store import PracticeStore
+    from ..storage.readers import PracticeHistory
 
 # The practice modules (FSRS, the session queue, feedback) are imported by the functions that
 # use them: registering these commands is part of every start of the CLI, ``interview-prep
@@ -82,6 +83,12 @@ def open_store() -> PracticeStore:
         return InMemoryPracticeStore()
     store: PracticeStore = DatabasePracticeStore(state.database())
     return store
+
+
+def open_history() -> PracticeHistory:
+    """Where ``export-history`` reads: a SQLite file that is ready as it is through ``sqlite3``
+    (see :mod:`interview_prep.storage.readers`), without SQLAlchemy; else the practice store."""
+    return state.sqlite_reader() or open_store()
 
 
 def load_grader() -> Grader:
@@ -544,10 +551,10 @@ def export_history_command(
 
     if fmt.lower() not in ("json", "csv"):
         raise InvalidInputError(f"unknown format {fmt!r}: choose json or csv")
-    store = open_store()
+    history = open_history()
     text = export_history(
-        history_attempts(store, LOCAL_USER_ID),
-        store.review_logs(LOCAL_USER_ID),
+        history_attempts(history, LOCAL_USER_ID),
+        history.review_logs(LOCAL_USER_ID),
         fmt,
         exported_at=clock(),
     )

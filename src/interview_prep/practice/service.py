@@ -451,7 +451,15 @@ def rate_answer(
     return state
 
 
-def history_attempts(store: PracticeStore, user_id: str) -> list[Attempt]:
+class AttemptHistory(Protocol):
+    """What :func:`history_attempts` reads: a practice store, or the CLI's SQLite reader."""
+
+    def attempts(self, user_id: str) -> list[Attempt]: ...
+
+    def follow_up_attempts(self, user_id: str) -> list[Attempt]: ...
+
+
+def history_attempts(store: AttemptHistory, user_id: str) -> list[Attempt]:
     """Every attempt of the user for the history export: the answers to follow-ups too (each
     names its follow-up), oldest submission first."""
     every = [*store.attempts(user_id), *store.follow_up_attempts(user_id)]
