@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -123,3 +124,25 @@ def test_a_shipped_bank_skips_the_schema_but_not_the_rules():
     del data["questions"][0]["answer"], data["questions"][0]["related"]
     with pytest.raises(BankFormatError, match="shipped.yaml: does not follow the bank format"):
         validate_bank_data(data, "shipped.yaml", check_schema=False)
+
+
+def test_the_schema_checked_with_its_definitions_written_out_finds_the_same_errors(bank_data):
+    from interview_prep.formats.validation import _inlined, _validator
+
+    schema = bank_schema()
+    assert "$ref" not in json.dumps(_inlined(schema, schema["$defs"]))
+    broken = copy.deepcopy(bank_data)
+    broken["id"] = "Not A Slug"
+    broken["questions"][0]["key_points"][0]["text"] = 5
+    broken["questions"][1]["tags"] = ["fine", "Not fine"]
+    broken["questions"][2]["misconceptions"] = [{"claim": "x"}]
+    broken["questions"][3]["surprise"] = True
+    del broken["questions"][4]["answer"]
+
+    def errors(validator: Draft202012Validator) -> list[tuple[str, str]]:
+        found = validator.iter_errors(broken)
+        return sorted((str(list(error.path)), error.message) for error in found)
+
+    original = errors(Draft202012Validator(schema))
+    assert len(original) >= 6
+    assert errors(_validator()) == original

