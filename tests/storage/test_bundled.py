@@ -16,6 +16,7 @@ from interview_prep.formats.validation import validate_bank_data
 from interview_prep.storage import (
     Database,
     count_questions,
+    delete_bank,
     get_bank,
     get_question,
     import_bank,
@@ -296,16 +297,47 @@ def test_a_bank_stored_before_hashes_were_kept_is_read_once(
     assert stored_hash(db, "ml-basics") is not None
 
 
-def test_a_users_bank_with_a_bundled_id_keeps_no_hash(
+def test_a_file_skipped_for_a_users_bank_with_its_id_is_read_once(
     tmp_path: Path, db: Database, bank: Bank, bank_data: dict[str, Any], reads: list[str]
 ) -> None:
     mine = dataclasses.replace(bank, title="My own", questions=bank.questions[:2])
     import_bank(db, mine)
-    write_bank_file(tmp_path, {**bank_data, "version": 9})
-    for _ in range(2):
+    path = write_bank_file(tmp_path, {**bank_data, "version": 9})
+    for _ in range(3):
         assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["skipped"]
+    assert reads == ["ml-basics.yaml"]  # then known by its hash, kept with the user's bank
     assert get_bank(db, bank.id).to_dict() == mine.to_dict()
+    assert stored_hash(db, bank.id) == file_hash(path.read_bytes())
+    assert list_banks(db)[0].bundled is False
+    # Re-imported, the bank forgets the hash: the file is read once more.
+    import_bank(db, mine, replace=True)
     assert stored_hash(db, bank.id) is None
+    assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["skipped"]
+    assert len(reads) == 2
+
+
+def test_a_users_bank_deleted_lets_its_bundled_bank_come_back(
+    tmp_path: Path, db: Database, bank: Bank, bank_data: dict[str, Any]
+) -> None:
+    import_bank(db, dataclasses.replace(bank, title="My own"))
+    write_bank_file(tmp_path, bank_data)
+    assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["skipped"]
+    delete_bank(db, bank.id)
+    assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["added"]
+    assert list_banks(db)[0].bundled is True
+
+
+def test_a_newer_file_of_a_bundled_bank_the_user_deleted_is_read_once(
+    tmp_path: Path, db: Database, bank_data: dict[str, Any], reads: list[str]
+) -> None:
+    write_bank_file(tmp_path, bank_data)
+    sync_bundled_banks(db, folder=tmp_path)
+    delete_bank(db, "ml-basics")
+    write_bank_file(tmp_path, {**bank_data, "version": 2})
+    for _ in range(3):
+        assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["skipped"]
+    assert len(reads) == 2
+    assert list_banks(db) == []
 
 
 def test_replacing_a_bundled_bank_makes_it_the_users(

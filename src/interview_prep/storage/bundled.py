@@ -33,6 +33,8 @@ class _Stored:
     version: int
     bundled: bool
     source_hash: str | None
+    removed: bool = False
+    """A bundled bank the user deleted (``removed_bundled_banks``), not a stored bank."""
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,14 @@ def _stored(session: Session) -> dict[str, _Stored]:
         bank_id: _Stored(version, bundled, digest) for bank_id, version, bundled, digest in rows
     }
     # A bundled bank the user deleted counts as the user's: it is never brought back.
-    for bank_id, version in session.execute(
-        select(RemovedBundledBankRow.bank_id, RemovedBundledBankRow.version)
+    for bank_id, version, digest in session.execute(
+        select(
+            RemovedBundledBankRow.bank_id,
+            RemovedBundledBankRow.version,
+            RemovedBundledBankRow.source_hash,
+        )
     ):
-        stored.setdefault(bank_id, _Stored(version, False, None))
+        stored.setdefault(bank_id, _Stored(version, False, digest, removed=True))
     return stored
 
 
@@ -90,10 +96,12 @@ def _plan(stored: dict[str, _Stored], sources: list[_Source]) -> list[BundledSyn
 
 
 def _hash_to_record(stored: dict[str, _Stored], source: _Source, change: BundledSync) -> bool:
-    """True when an unchanged bundled bank was read from a file whose hash is not yet stored
-    (a file edited without a version bump, or a database from before hashes were kept)."""
+    """True when a file was read whose hash is not yet stored: that of an unchanged bundled bank
+    (a file edited without a version bump, or a database from before hashes were kept), or of
+    one skipped (the user's bank has its id, or the user deleted it), which would otherwise be
+    read on every start to find that out again."""
     return (
-        change.action == "unchanged"
+        change.action in ("unchanged", "skipped")
         and source.source_hash is not None
         and stored[change.bank_id].source_hash != source.source_hash
     )
@@ -116,10 +124,17 @@ def _sync(db: Database, sources: list[_Source]) -> list[BundledSync]:
         for source, change in zip(sources, plan, strict=True):
             if change.action in ("added", "updated"):
                 write_bank(session, source.bank, bundled=True, source_hash=source.source_hash)
+            elif _hash_to_record(stored, source, change) and stored[change.bank_id].removed:
+                session.execute(
+                    update(RemovedBundledBankRow)
+                    .where(RemovedBundledBankRow.bank_id == change.bank_id)
+                    .values(source_hash=source.source_hash)
+                )
             elif _hash_to_record(stored, source, change):
+                # A bundled bank's hash, or that of the file skipped for the user's bank.
                 session.execute(
                     update(BankRow)
-                    .where(BankRow.id == change.bank_id, BankRow.bundled.is_(True))
+                    .where(BankRow.id == change.bank_id)
                     .values(source_hash=source.source_hash)
                 )
     return plan
@@ -156,6 +171,15 @@ def sync_bundled_banks(
                 )
             )
         }
+        # A user's bank with a bundled bank's id keeps the hash of the file skipped for it.
+        known.update(
+            (digest, BundledSync(bank_id=bank_id, action="skipped", version=version))
+            for bank_id, version, digest in session.execute(
+                select(BankRow.id, BankRow.version, BankRow.source_hash).where(
+                    BankRow.bundled.is_(False), BankRow.source_hash.in_(hashes)
+                )
+            )
+        )
         known.update(
             (digest, BundledSync(bank_id=bank_id, action="skipped", version=version))
             for bank_id, version, digest in session.execute(

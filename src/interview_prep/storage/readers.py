@@ -395,8 +395,9 @@ def _at_head(connection: sqlite3.Connection) -> bool:
 
 
 def _bundled_stored(connection: sqlite3.Connection, folder: Path | None) -> bool:
-    """Every bundled bank file is known by its hash (stored with its bank, or with the bundled
-    bank the user deleted), as :func:`.bundled.sync_bundled_banks` checks them."""
+    """Every bundled bank file is known by its hash (stored with its bank, with the user's bank
+    that has its id, or with the bundled bank the user deleted), as
+    :func:`.bundled.sync_bundled_banks` checks them."""
     hashes = {file_hash(path.read_bytes()) for path in bundled_bank_files(folder)}
     if not hashes:
         return True
@@ -404,7 +405,7 @@ def _bundled_stored(connection: sqlite3.Connection, folder: Path | None) -> bool
     known = {
         row[0]
         for row in connection.execute(
-            f"SELECT source_hash FROM banks WHERE bundled = 1 AND source_hash IN ({marks}) "
+            f"SELECT source_hash FROM banks WHERE source_hash IN ({marks}) "
             f"UNION SELECT source_hash FROM removed_bundled_banks WHERE source_hash IN ({marks})",
             [*hashes, *hashes],
         )

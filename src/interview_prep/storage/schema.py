@@ -101,7 +101,8 @@ class BankRow(Base):
     """Display order of the categories."""
     source_hash: Mapped[str | None] = mapped_column(String(64))
     """Bundled banks: SHA-256 of the shipped file last read, so an unchanged file is not parsed
-    again on every start. ``None`` for a user's bank."""
+    again on every start. A user's bank: ``None``, or, when it has a bundled bank's id, the hash
+    of the shipped file skipped for it, which is then not parsed on every start either."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
