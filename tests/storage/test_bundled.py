@@ -309,11 +309,10 @@ def test_a_file_skipped_for_a_users_bank_with_its_id_is_read_once(
     assert get_bank(db, bank.id).to_dict() == mine.to_dict()
     assert stored_hash(db, bank.id) == file_hash(path.read_bytes())
     assert list_banks(db)[0].bundled is False
-    # Re-imported, the bank forgets the hash: the file is read once more.
+    # Imported again, the bank is still the user's, and the file still skipped unread.
     import_bank(db, mine, replace=True)
-    assert stored_hash(db, bank.id) is None
     assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["skipped"]
-    assert len(reads) == 2
+    assert len(reads) == 1
 
 
 def test_a_users_bank_deleted_lets_its_bundled_bank_come_back(
@@ -346,7 +345,7 @@ def test_replacing_a_bundled_bank_makes_it_the_users(
     write_bank_file(tmp_path, bank_data)
     sync_bundled_banks(db, folder=tmp_path)
     import_bank(db, dataclasses.replace(bank, title="Mine now"), replace=True)
-    assert stored_hash(db, bank.id) is None
+    # The bundled file's hash stays, now naming the file skipped for the user's bank.
     assert [c.action for c in sync_bundled_banks(db, folder=tmp_path)] == ["skipped"]
     assert list_banks(db)[0].title == "Mine now"
 

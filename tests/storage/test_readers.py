@@ -294,12 +294,10 @@ def test_the_practice_history_is_read_as_the_practice_store_reads_it(
     fresh.close()
 
 
-def test_a_users_bank_in_place_of_a_bundled_one_is_read_directly_after_one_normal_start(
+def test_a_users_bank_in_place_of_a_bundled_one_is_read_directly(
     ready: Database, sqlite_url: str, folder: Path, bank: Bank
 ) -> None:
     import_bank(ready, dataclasses.replace(bank, title="Mine now"), replace=True)
-    assert open_sqlite_reader(sqlite_url, folder=folder) is None  # the file not yet skipped
-    assert [change.action for change in sync_bundled_banks(ready, folder=folder)] == ["skipped"]
     reader = open_sqlite_reader(sqlite_url, folder=folder)
     assert reader is not None
     mine = {summary.id: summary for summary in reader.list_banks()}["ml-basics"]

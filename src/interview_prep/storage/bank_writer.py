@@ -26,7 +26,8 @@ def write_bank(
 
     Args:
         bundled: the bank ships with the app.
-        source_hash: bundled banks: the hash of the file it was read from (see :mod:`.bundled`).
+        source_hash: bundled banks: the hash of the file it was read from (see :mod:`.bundled`);
+            a user's bank keeps the hash it has.
 
     Raises:
         BankFormatError: two questions of the bank share an id.
@@ -42,7 +43,10 @@ def write_bank(
     row.description = bank.description
     row.version = bank.version
     row.bundled = bundled
-    row.source_hash = source_hash if bundled else None
+    if bundled:
+        row.source_hash = source_hash
+    # A user's bank keeps its hash: that of the shipped file with its id (the one it was read
+    # from, if it was the bundled bank till now), skipped for it on every start (see .bundled).
     row.categories = bank.ordered_categories()
     row.updated_at = now
     session.flush()
