@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 # SQLAlchemy is imported by the functions that run statements: the CLI's SQLite reader
-# (:mod:`.sqlite_reader`) parses queries here without it.
+# (:mod:`.readers`) parses queries here without it.
 
 # PostgreSQL's GIN indexes of the search vectors (migrations 0001 and 0003).
 POSTGRESQL_INDEXES = (

@@ -32,7 +32,7 @@ from .fulltext import SQLITE_WEIGHTS, SearchQuery
 
 Execute = Callable[[str, dict[str, Any]], Iterable[Sequence[Any]]]
 """Runs one SQL statement with ``:named`` values and gives its rows: a SQLAlchemy session's
-(:func:`.repository.session_execute`) or a ``sqlite3`` connection's (:mod:`.sqlite_reader`)."""
+(:func:`.repository.session_execute`) or a ``sqlite3`` connection's (:mod:`.readers`)."""
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ class BundledSync:
 
 
 # From rows to records. Both readers of the database build their records here: the ORM
-# (:mod:`.repository`) and the CLI's plain ``sqlite3`` path (:mod:`.sqlite_reader`), whose rows
+# (:mod:`.repository`) and the CLI's plain ``sqlite3`` path (:mod:`.readers`), whose rows
 # are named tuples with the same fields; so the two cannot drift apart in what they return.
 
 
