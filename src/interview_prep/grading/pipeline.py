@@ -102,11 +102,13 @@ def _rubric_for_answer(rubric: Rubric, view: AnswerView, feature_set: FeatureSet
 
 Evidence = Literal["both", "claims", "coverage", "judge", "rules"]
 """How key points and wrong claims are found: the learned judge, the hand-written rules
-(signals, swapped terms, negations, numbers, cosine thresholds; the default), both, or
+(signals, swapped terms, negations, numbers, cosine thresholds; what :func:`analyse` and a bare
+grader use unless told otherwise), both, or
 "coverage": the judge decides which key points are said, the rules which claims are wrong (the
 judge hears more wrong claims than the rules, but accuses more correct answers too), or
 "claims": as "coverage", and the judge hears wrong claims too, beside the rules' search for the
-listed claims by their authors' signals (without the rules' general contradiction checks)."""
+listed claims by their authors' signals (without the rules' general contradiction checks);
+the app's default grader, ``judge`` (:mod:`.service`), grades with "claims"."""
 
 
 def analyse(
