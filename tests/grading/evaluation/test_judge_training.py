@@ -88,3 +88,15 @@ def test_no_pair_is_taught_two_verdicts():
     for pair in pairs:
         verdicts.setdefault((pair.item, pair.span), set()).add(pair.verdict)
     assert all(len(found) == 1 for found in verdicts.values()), verdicts
+
+
+def test_an_example_is_taught_what_it_does_not_say():
+    # The grader hears a point through its examples too, so an example must meet the question's
+    # other points as "neither", not only its own near misses: without these pairs an example
+    # heard nearly every sentence on the question as saying it.
+    pairs = list(question_pairs(QUESTION, [], random.Random(0)))
+    example = QUESTION.key_points[0].examples[0]
+    other_point = {"L2 shrinks weights smoothly", "Squared penalties make weights small."}
+    taught = {p.span: p.verdict for p in pairs if p.item == example and p.source == "other-point"}
+    assert taught and set(taught) <= other_point
+    assert set(taught.values()) == {Verdict.NEITHER}

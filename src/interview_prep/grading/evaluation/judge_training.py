@@ -165,6 +165,11 @@ def question_pairs(question: Question, others: list[str], rng: random.Random) ->
         ]
         for text in _limit(other_points, 6, rng):
             yield Pair(qid, point.text, text, Verdict.NEITHER, "other-point")
+            # An example is an item too (the grader hears a point through its examples), so it
+            # must also meet what it does not say. With near misses alone as its negatives, an
+            # example heard nearly every sentence on the question as saying it.
+            if point.examples:
+                yield Pair(qid, rng.choice(point.examples), text, Verdict.NEITHER, "other-point")
         for text in _limit(others, 2, rng):
             yield Pair(qid, point.text, text, Verdict.NEITHER, "other-question")
         for text in wrong_by_point.get(index, ()):
