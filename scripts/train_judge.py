@@ -44,6 +44,7 @@ except ImportError:  # pragma: no cover - the train extra is not installed by th
 from rich.progress import Progress
 
 from interview_prep.formats.files import load_bank_file
+from interview_prep.grading.evaluation.judge_thresholds import A_PRIORI, oof_thresholds
 from interview_prep.grading.evaluation.judge_training import Pair, bank_pairs
 from interview_prep.grading.models.embedders import MODEL_SHA256, OnnxMiniLMEmbedder, TokenStates
 from interview_prep.grading.models.judge import (
@@ -285,25 +286,6 @@ def class_report(probabilities: np.ndarray, pairs: list[Pair]) -> dict[str, dict
     return report
 
 
-def best_threshold(scores: np.ndarray, positive: np.ndarray, min_precision: float) -> float:
-    """The lowest threshold whose out-of-fold precision reaches ``min_precision``.
-
-    When none does, the most precise threshold that still flags a twentieth of the positives:
-    a verdict that accuses a candidate must be as sure as the data allows, never merely the
-    best trade-off (which a maximum-F1 choice would be).
-    """
-    most_precise, best_t = -1.0, 0.95
-    for threshold in np.arange(0.2, 0.96, 0.01):
-        flagged = scores >= threshold
-        tp = float((flagged & positive).sum())
-        precision = tp / max(1.0, float(flagged.sum()))
-        if precision >= min_precision and flagged.any():
-            return round(float(threshold), 2)
-        if tp >= 0.05 * float(positive.sum()) and precision > most_precise:
-            most_precise, best_t = precision, float(threshold)
-    return round(best_t, 2)
-
-
 def rounded(vectors: np.ndarray) -> np.ndarray:
     return vectors.astype(np.float16).astype(np.float32)
 
@@ -462,10 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             f"({len(texts) - len(missing)} from the cache)"
         )
 
-        # Without --folds the thresholds are set before any measurement: more than even odds to
-        # give credit, and a wrong claim or contradiction only when the judge is nearly sure,
-        # since a false accusation costs a candidate more than a missed one.
-        thresholds = {"covers": 0.5, "partly": 0.3, "contradicts": 0.9, "states_claim": 0.75}
+        thresholds = dict(A_PRIORI)
         cv: dict[str, object] = {}
         options = {"epochs": args.epochs, "width": args.width, "joint": args.joint}
         # A few pairs with the probabilities PyTorch gives, so that a test can check the numpy port.
@@ -499,20 +478,7 @@ def main(argv: list[str] | None = None) -> int:
                 # Kept beside the model (not shipped) for looking at the errors of the judge.
                 args.out.mkdir(parents=True, exist_ok=True)
                 np.savez_compressed(args.out / "out_of_fold.npz", probabilities=out_of_fold)
-            truth = np.array([int(p.verdict) for p in pairs])
-            claim_rows = np.array(
-                [p.source.startswith("claim") or p.source == "correction" for p in pairs]
-            )
-            thresholds = {
-                "covers": best_threshold(out_of_fold[:, 1], truth == 1, 0.85),
-                "partly": 0.3,
-                "contradicts": best_threshold(out_of_fold[:, 2], truth == 2, 0.9),
-                "states_claim": best_threshold(
-                    out_of_fold[claim_rows, 1], truth[claim_rows] == 1, 0.9
-                )
-                if claim_rows.any()
-                else 0.6,
-            }
+            thresholds = oof_thresholds(out_of_fold, pairs)
             print(f"question-level {args.folds}-fold CV: {json.dumps(cv)}")
             print(f"thresholds from out-of-fold predictions: {thresholds}")
         if args.cv_only:
