@@ -203,7 +203,7 @@ db_app = typer.Typer(help="Manage the database.", no_args_is_help=True)
 def db_upgrade() -> None:
     """Apply any pending database migrations."""
     from ..storage.migrations import HEAD_REVISION
-    from ..storage.readers import at_head_revision
+    from ..storage.sqlite_file import at_head_revision
 
     config = state.config()
     url = config.resolved_database_url
