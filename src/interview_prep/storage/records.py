@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from ..domain import Bank, Question
-from ..errors import BankFormatError, InvalidInputError, NotFoundError
+from ..errors import BankFormatError, ConflictError, InvalidInputError, NotFoundError
 
 
 @dataclass(frozen=True)
@@ -265,3 +265,15 @@ def check_question_ids(bank: Bank) -> None:
         if question.id in seen:
             raise BankFormatError(f"bank {bank.id!r}: duplicate question id {question.id!r}")
         seen.add(question.id)
+
+
+def bank_taken(bank_id: str) -> ConflictError:
+    """The error of an import, without replace, of a bank whose id is stored."""
+    return ConflictError(
+        f"a bank with id {bank_id!r} already exists: delete it first, or import with replace"
+    )
+
+
+def unstorable_bank(bank_id: str, reason: object) -> BankFormatError:
+    """The error of a bank that the database refuses (``reason``: the driver's error)."""
+    return BankFormatError(f"bank {bank_id!r} cannot be stored: {reason}")
