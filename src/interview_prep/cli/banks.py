@@ -164,7 +164,7 @@ def import_(
     from ..catalog import import_bank_file
 
     result = import_bank_file(
-        state.database(),
+        state.writer(),
         file,
         parse_format(fmt, READABLE),
         category=category,
