@@ -306,6 +306,9 @@ def test_a_file_that_is_not_ready_is_written_the_normal_way(
     assert hands_on(unsynced, mine, newer)
     assert contents(unsynced) == before
 
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database\n" * 1000)
+    assert hands_on(f"sqlite:///{garbage}", mine, folder)
     missing = f"sqlite:///{tmp_path / 'missing.db'}"
     assert hands_on(missing, mine, folder)
     assert not url_path(missing).exists()

@@ -101,25 +101,25 @@ class SQLiteWriter:
             return None
         try:
             connection.row_factory = sqlite3.Row
-            # As the engine sets every connection (storage/database.py); outside a transaction.
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute("BEGIN IMMEDIATE")
             try:
-                if not is_ready(connection, self._folder):
-                    connection.execute("ROLLBACK")
-                    return None
-                result = _write_bank(connection, bank, replace=replace)
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:  # SQLite may have rolled it back itself
-                    connection.execute("ROLLBACK")
-                raise
+                # As the engine sets every connection (storage/database.py), before the BEGIN.
+                connection.execute("PRAGMA foreign_keys = ON")
+                connection.execute("PRAGMA synchronous = NORMAL")
+                connection.execute("BEGIN IMMEDIATE")
+                ready = is_ready(connection, self._folder)
+            except sqlite3.Error:
+                ready = False  # the normal way says what is wrong
+            if not ready:
+                return None
+            result = _write_bank(connection, bank, replace=replace)
+            connection.execute("COMMIT")
+            return result
         except sqlite3.IntegrityError as error:
             raise unstorable_bank(bank.id, error) from error
         finally:
+            if connection.in_transaction:  # not committed: none of it is kept
+                connection.execute("ROLLBACK")
             connection.close()
-        return result
 
 
 def _write_bank(connection: sqlite3.Connection, bank: Bank, *, replace: bool) -> ImportResult:
