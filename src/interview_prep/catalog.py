@@ -3,6 +3,9 @@
 Reading and validating a file happens completely before the database is touched, and the import
 itself is one transaction, so a bad file never leaves half a bank behind. The follow-up items a
 bundled bank ships beside it are read here too, once per bank version.
+
+The storage modules that need SQLAlchemy are imported where they are used: the CLI's ``import``
+reads a file here and may store it without them (see :mod:`.storage.writers`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import logging
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .domain.banks import Bank
 from .domain.questions import Question
@@ -18,9 +22,11 @@ from .errors import InterviewPrepError, NotFoundError
 from .formats import BankFormat, export_bank_file, load_bank_file, read_bank_bytes
 from .formats.follow_ups import FollowUp, bundled_follow_ups_file, load_follow_ups_file
 from .settings import Config, load_config
-from .storage import repository
-from .storage.database import Database
 from .storage.records import BankSummary, ImportResult
+
+if TYPE_CHECKING:
+    from .storage.database import Database
+    from .storage.writers import BankWriter
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +37,7 @@ def _max_bytes(config: Config | None) -> int:
 
 
 def import_bank_file(
-    db: Database,
+    store: BankWriter,
     path: str | Path,
     fmt: BankFormat | None = None,
     *,
@@ -42,6 +48,10 @@ def import_bank_file(
 ) -> ImportResult:
     """Read, validate and store a bank file in one transaction.
 
+    Args:
+        store: what stores the bank: ``RepositoryWriter(db)`` for an open database, or the
+            CLI's writer (see :mod:`.storage.writers`).
+
     Raises:
         InterviewPrepError: the file is unreadable or invalid, or the bank exists (without
             ``replace``); nothing is stored in either case.
@@ -49,7 +59,7 @@ def import_bank_file(
     bank = load_bank_file(
         path, fmt, category=category, bank_id=bank_id, max_bytes=_max_bytes(config)
     )
-    return repository.import_bank(db, bank, replace=replace)
+    return store.import_bank(bank, replace=replace)
 
 
 def import_bank_bytes(
@@ -64,6 +74,8 @@ def import_bank_bytes(
     config: Config | None = None,
 ) -> ImportResult:
     """Like :func:`import_bank_file`, for an upload already in memory."""
+    from .storage import repository
+
     bank = read_bank_bytes(
         data, source, fmt, category=category, bank_id=bank_id, max_bytes=_max_bytes(config)
     )
@@ -72,6 +84,8 @@ def import_bank_bytes(
 
 def export_bank(db: Database, bank_id: str, fmt: BankFormat, path: str | Path) -> Path:
     """Write a stored bank to a file in any writable format."""
+    from .storage import repository
+
     bank: Bank = repository.get_bank(db, bank_id)
     return export_bank_file(bank, fmt, path)
 
@@ -94,6 +108,8 @@ def follow_up_items(db: Database, bank: BankSummary) -> Mapping[str, tuple[Quest
     path = bundled_follow_ups_file(bank.id) if bank.bundled else None
     if path is None:
         return {}
+    from .storage import repository
+
     key = (bank.id, bank.version)
     with _FOLLOW_UPS_LOCK:
         if key not in _FOLLOW_UPS:

@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+import interview_prep
+
+# The package the tests import, which the child imports too (rather than another install).
+SOURCE = Path(interview_prep.__file__).resolve().parents[1]
 HEAVY = (
     *("jsonschema", "alembic", "numpy", "onnxruntime", "pydantic", "fastapi", "yaml"),
     *("fsrs", "argon2", "sqlalchemy"),
@@ -38,7 +42,12 @@ def _loaded_after(code: str, env_dir: Path) -> list[str]:
         text=True,
         check=True,
         timeout=120,
-        env={"INTERVIEW_PREP_DATA_DIR": str(env_dir), "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        env={
+            "INTERVIEW_PREP_DATA_DIR": str(env_dir),
+            "PATH": "/usr/bin:/bin",
+            "COLUMNS": "200",
+            "PYTHONPATH": str(SOURCE),
+        },
     )
     loaded: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
     return loaded
@@ -85,3 +94,22 @@ def test_exporting_the_history_of_a_current_database_does_without_sqlalchemy(tmp
     _loaded_after(run.format(args=["banks"]), tmp_path)
     loaded = _loaded_after(run.format(args=["export-history", "--format", "csv"]), tmp_path)
     assert "sqlalchemy" not in loaded
+
+
+def test_importing_into_a_current_database_does_without_sqlalchemy(tmp_path):
+    # storage/writers.py: the bank is written through sqlite3 in one transaction.
+    run = "from interview_prep.cli import main\nassert main({args!r}) == 0"
+    bank = str(tmp_path / "bank.json")
+    _loaded_after(
+        run.format(args=["export", "ml-engineer", "--format", "json", "-o", bank]), tmp_path
+    )
+    for args in (["import", bank, "--replace"], ["import", bank]):
+        if args[-1] == bank:  # a new bank, not a replaced one
+            data = json.loads(Path(bank).read_text())
+            Path(bank).write_text(json.dumps({**data, "id": "my-copy"}))
+        loaded = _loaded_after(run.format(args=args), tmp_path)
+        assert "sqlalchemy" not in loaded and "alembic" not in loaded, args
+    with sqlite3.connect(tmp_path / "interview-prep.db") as connection:
+        banks = dict(connection.execute("SELECT id, bundled FROM banks"))
+    connection.close()
+    assert banks == {"ml-engineer": 0, "my-copy": 0}

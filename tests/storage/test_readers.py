@@ -21,13 +21,8 @@ from interview_prep.errors import InterviewPrepError
 from interview_prep.formats.validation import validate_bank_data
 from interview_prep.storage import Database, import_bank, open_database
 from interview_prep.storage.bundled import sync_bundled_banks
-from interview_prep.storage.readers import (
-    RepositoryReader,
-    SQLiteReader,
-    at_head_revision,
-    open_sqlite_reader,
-    sqlite_path,
-)
+from interview_prep.storage.readers import RepositoryReader, SQLiteReader, open_sqlite_reader
+from interview_prep.storage.sqlite_file import at_head_revision, sqlite_path
 
 
 def users_bank(bank_data: dict[str, Any]) -> Bank:

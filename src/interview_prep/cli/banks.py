@@ -164,7 +164,7 @@ def import_(
     from ..catalog import import_bank_file
 
     result = import_bank_file(
-        state.database(),
+        state.writer(),
         file,
         parse_format(fmt, READABLE),
         category=category,
@@ -203,7 +203,7 @@ db_app = typer.Typer(help="Manage the database.", no_args_is_help=True)
 def db_upgrade() -> None:
     """Apply any pending database migrations."""
     from ..storage.migrations import HEAD_REVISION
-    from ..storage.readers import at_head_revision
+    from ..storage.sqlite_file import at_head_revision
 
     config = state.config()
     url = config.resolved_database_url

@@ -12,6 +12,7 @@ from ..settings import Config, load_config
 if TYPE_CHECKING:
     from ..storage.database import Database
     from ..storage.readers import BankReader, SQLiteReader
+    from ..storage.writers import BankWriter
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -55,6 +56,22 @@ class CliState:
 
             self._sqlite_reader = open_sqlite_reader(self.config().resolved_database_url)
         return self._sqlite_reader
+
+    def writer(self) -> BankWriter:
+        """What ``import`` stores a bank through.
+
+        A plain SQLite file is written through ``sqlite3``, without importing SQLAlchemy, when
+        it is ready as it is (checked in the import's own transaction: see
+        :mod:`interview_prep.storage.writers`); otherwise, and always on PostgreSQL, through the
+        database opened as for any command.
+        """
+        from ..storage.sqlite_file import sqlite_path
+        from ..storage.writers import RepositoryWriter, SQLiteWriter
+
+        url = self.config().resolved_database_url
+        if self._database is None and sqlite_path(url) is not None:
+            return SQLiteWriter(url, lambda: RepositoryWriter(self.database()))
+        return RepositoryWriter(self.database())
 
     def close(self) -> None:
         if self._sqlite_reader is not None:

@@ -11,9 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain import Bank, Question
-from ..errors import BankFormatError
 from .fulltext import settle_index
-from .records import ImportResult
+from .records import (
+    ImportResult,
+    bank_columns,
+    check_question_ids,
+    question_columns,
+    question_tags,
+)
 from .schema import BankRow, QuestionRow, QuestionTagRow, utcnow
 
 
@@ -32,22 +37,20 @@ def write_bank(
     Raises:
         BankFormatError: two questions of the bank share an id.
     """
+    check_question_ids(bank)
     now = utcnow()
     row = session.get(BankRow, bank.id)
     replaced = row is not None
     if row is None:
         row = BankRow(id=bank.id, created_at=now)
         session.add(row)
-    row.title = bank.title
-    row.role = bank.role
-    row.description = bank.description
-    row.version = bank.version
+    for name, value in bank_columns(bank).items():
+        setattr(row, name, value)
     row.bundled = bundled
     if bundled:
         row.source_hash = source_hash
     # A user's bank keeps its hash: that of the shipped file with its id (the one it was read
     # from, if it was the bundled bank till now), skipped for it on every start (see .bundled).
-    row.categories = bank.ordered_categories()
     row.updated_at = now
     session.flush()
 
@@ -59,11 +62,8 @@ def write_bank(
             .options(selectinload(QuestionRow.tags))
         )
     }
-    seen: set[str] = set()
+    seen = {question.id for question in bank.questions}
     for position, question in enumerate(bank.questions):
-        if question.id in seen:
-            raise BankFormatError(f"bank {bank.id!r}: duplicate question id {question.id!r}")
-        seen.add(question.id)
         question_row = stored.get(question.id)
         if question_row is None:
             question_row = QuestionRow(bank_id=bank.id, question_id=question.id)
@@ -79,16 +79,9 @@ def write_bank(
 
 def fill_question(row: QuestionRow, question: Question, position: int) -> None:
     """Write ``question`` into its row (and tag rows); the row is current again."""
-    row.position = position
-    row.category = question.category
-    row.difficulty = question.difficulty.value
-    row.question = question.question
-    row.answer = question.answer
-    row.key_points_text = "\n".join(point.text for point in question.key_points)
-    row.tags_text = " ".join(question.tags)
-    row.rubric = question.to_dict()
-    row.retired = False
-    tags = list(dict.fromkeys(question.tags))
+    for name, value in question_columns(question, position).items():
+        setattr(row, name, value)
+    tags = question_tags(question)
     # Keep the tag rows that stay: deleting and re-adding the same key in one flush would clash.
     row.tags = [tag for tag in row.tags if tag.tag in tags]
     kept = {tag.tag for tag in row.tags}

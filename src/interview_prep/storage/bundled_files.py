@@ -1,7 +1,7 @@
 """The bank files shipped with the app, and the hashes that tell whether one changed.
 
-Apart from :mod:`.bundled` (which needs SQLAlchemy) so that the CLI's SQLite reader
-(:mod:`.readers`) can check, without it, that every shipped file is already stored.
+Apart from :mod:`.bundled` (which needs SQLAlchemy) so that the CLI's sqlite3 path
+(:mod:`.sqlite_file`) can check, without it, that every shipped file is already stored.
 """
 
 from __future__ import annotations

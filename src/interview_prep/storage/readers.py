@@ -1,18 +1,10 @@
 """How the CLI reads banks, questions and the practice history: through SQLAlchemy, or quickly
 through ``sqlite3``.
 
-Importing SQLAlchemy and the ORM schema takes about 0.35 s on this project's 2-core machine,
-most of the 0.5 s that a command may take (``benchmarks/startup.py``). A command that only reads
-from a SQLite file has no need of them once the database is ready, so
-:func:`open_sqlite_reader` opens the file with the standard library when nothing needs doing
-first:
-
-- the URL names a SQLite file (no options) that exists;
-- the schema is at :data:`.migrations.HEAD_REVISION`: no migration to run;
-- every bundled bank file's hash is stored (see :mod:`.bundled`): no bank to load or update.
-
-Otherwise it returns ``None``, and the caller opens the database the normal way
-(:func:`.database.open_database`), which does what is needed, and reads it through a
+A command that only reads from a SQLite file has no need of SQLAlchemy once the database is
+ready as it is (see :mod:`.sqlite_file`): :func:`open_sqlite_reader` then opens the file with
+the standard library. Otherwise it returns ``None``, and the caller opens the database the
+normal way (:func:`.database.open_database`), which does what is needed, and reads it through a
 :class:`RepositoryReader`. PostgreSQL is always opened the normal way. Both readers are a
 :class:`BankReader`.
 
@@ -32,9 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ..domain import Bank, Difficulty
 from ..errors import NotFoundError
-from .bundled_files import bundled_bank_files, file_hash
 from .fulltext import parse_query
-from .migrations import HEAD_REVISION, SQLITE_MINIMUM
 from .ranking import Narrowing, ranked_page
 from .records import (
     BankSummary,
@@ -45,15 +35,12 @@ from .records import (
     the_question,
     whole_bank,
 )
+from .sqlite_file import connect, is_ready
 
 if TYPE_CHECKING:
     from ..practice.attempts import Attempt
     from ..practice.scheduling import ReviewLogEntry
     from .database import Database
-
-SQLITE_PREFIX = "sqlite:///"
-# As the engine's (storage/database.py): wait for a writer rather than fail.
-BUSY_SECONDS = 30
 
 
 class BankReader(Protocol):
@@ -238,17 +225,6 @@ def _question(row: tuple[Any, ...]) -> _QuestionRow:
     return _QuestionRow(row[0], row[1], json.loads(row[2]), bool(row[3]))
 
 
-def sqlite_path(url: str) -> Path | None:
-    """The file of a plain SQLite URL (``sqlite:///path``); ``None`` for any other URL: another
-    database, SQLite in memory, or a URL with options or escapes, which SQLAlchemy reads."""
-    if not url.startswith(SQLITE_PREFIX):
-        return None
-    name = url.removeprefix(SQLITE_PREFIX)
-    if name in ("", ":memory:") or any(mark in name for mark in "?%"):
-        return None
-    return Path(name)
-
-
 class SQLiteReader:
     """A :class:`BankReader` of a ready SQLite database, read in one transaction (one snapshot)
     until :meth:`close`."""
@@ -346,68 +322,16 @@ def open_sqlite_reader(url: str, *, folder: Path | None = None) -> SQLiteReader 
     Args:
         folder: where the bundled bank files are (by default the package's).
     """
-    path = sqlite_path(url)
-    if path is None or not path.is_file() or sqlite3.sqlite_version_info < SQLITE_MINIMUM:
+    connection = connect(url)
+    if connection is None:
         return None
     try:
-        # mode=rw: never create a file; isolation_level None: the BEGIN below is ours, so that
-        # the checks and the reads see one snapshot.
-        connection = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=rw",
-            uri=True,
-            timeout=BUSY_SECONDS,
-            isolation_level=None,
-        )
-    except sqlite3.Error:
-        return None  # the normal way says what is wrong
-    try:
+        # The BEGIN is ours (sqlite3 begins none itself): the checks and the reads see one
+        # snapshot.
         connection.execute("BEGIN")
-        if _at_head(connection) and _bundled_stored(connection, folder):
+        if is_ready(connection, folder):
             return SQLiteReader(connection)
     except sqlite3.Error:
         pass
     connection.close()
     return None
-
-
-def at_head_revision(url: str) -> bool:
-    """True when ``url`` names a SQLite file whose schema is at the head revision (read through
-    ``sqlite3``): ``db upgrade`` then has nothing to do."""
-    path = sqlite_path(url)
-    if path is None or not path.is_file():
-        return False
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        return _at_head(connection)
-    except sqlite3.Error:
-        return False
-    finally:
-        connection.close()
-
-
-def _at_head(connection: sqlite3.Connection) -> bool:
-    # Raises sqlite3.Error for a file that is not this app's database (no such table).
-    revisions = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
-    return revisions == {HEAD_REVISION}
-
-
-def _bundled_stored(connection: sqlite3.Connection, folder: Path | None) -> bool:
-    """Every bundled bank file is known by its hash (stored with its bank, with the user's bank
-    that has its id, or with the bundled bank the user deleted), as
-    :func:`.bundled.sync_bundled_banks` checks them."""
-    hashes = {file_hash(path.read_bytes()) for path in bundled_bank_files(folder)}
-    if not hashes:
-        return True
-    marks = ", ".join("?" * len(hashes))
-    known = {
-        row[0]
-        for row in connection.execute(
-            f"SELECT source_hash FROM banks WHERE source_hash IN ({marks}) "
-            f"UNION SELECT source_hash FROM removed_bundled_banks WHERE source_hash IN ({marks})",
-            [*hashes, *hashes],
-        )
-    }
-    return hashes <= known

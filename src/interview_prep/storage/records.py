@@ -1,7 +1,8 @@
 """What the storage functions return: plain frozen dataclasses, never ORM objects.
 
 Callers (web, CLI) can keep these after the session is gone and pass them between threads.
-The functions at the end build them from rows.
+The functions at the end build them from rows, and give the values a bank's rows are written
+with.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from ..domain import Bank, Question
-from ..errors import InvalidInputError, NotFoundError
+from ..errors import BankFormatError, ConflictError, InvalidInputError, NotFoundError
 
 
 @dataclass(frozen=True)
@@ -216,3 +217,63 @@ def the_question(
             f"give the bank, as in {rows[0].bank_id}/{question_id}"
         )
     return question_record(rows[0])
+
+
+# From a bank to its rows. Both writers of a bank store these values: the ORM
+# (:mod:`.bank_writer`) and the CLI's plain ``sqlite3`` path for imports (:mod:`.writers`).
+
+
+def bank_columns(bank: Bank) -> dict[str, Any]:
+    """The columns of a bank's row that the bank itself gives (not its flags, hash or times)."""
+    return {
+        "title": bank.title,
+        "role": bank.role,
+        "description": bank.description,
+        "version": bank.version,
+        "categories": bank.ordered_categories(),
+    }
+
+
+def question_columns(question: Question, position: int) -> dict[str, Any]:
+    """The columns of a question's row, current (not retired) at ``position`` in its bank."""
+    return {
+        "position": position,
+        "category": question.category,
+        "difficulty": question.difficulty.value,
+        "question": question.question,
+        "answer": question.answer,
+        "key_points_text": "\n".join(point.text for point in question.key_points),
+        "tags_text": " ".join(question.tags),
+        "rubric": question.to_dict(),
+        "retired": False,
+    }
+
+
+def question_tags(question: Question) -> list[str]:
+    """The question's tag rows' tags: each tag once, in order."""
+    return list(dict.fromkeys(question.tags))
+
+
+def check_question_ids(bank: Bank) -> None:
+    """Check that a bank can be stored: its question ids are its rows' keys.
+
+    Raises:
+        BankFormatError: two questions share an id (the first one repeated is named).
+    """
+    seen: set[str] = set()
+    for question in bank.questions:
+        if question.id in seen:
+            raise BankFormatError(f"bank {bank.id!r}: duplicate question id {question.id!r}")
+        seen.add(question.id)
+
+
+def bank_taken(bank_id: str) -> ConflictError:
+    """The error of an import, without replace, of a bank whose id is stored."""
+    return ConflictError(
+        f"a bank with id {bank_id!r} already exists: delete it first, or import with replace"
+    )
+
+
+def unstorable_bank(bank_id: str, reason: object) -> BankFormatError:
+    """The error of a bank that the database refuses (``reason``: the driver's error)."""
+    return BankFormatError(f"bank {bank_id!r} cannot be stored: {reason}")

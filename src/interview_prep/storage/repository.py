@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError, IntegrityError, ResourceClosedError
 from sqlalchemy.orm import Session
 
 from ..domain import Bank, Difficulty
-from ..errors import BankFormatError, ConflictError, NotFoundError
+from ..errors import NotFoundError
 from ..input_policy import MAX_OFFSET, bounded_int
 from . import fulltext
 from .bank_writer import write_bank
@@ -26,9 +26,11 @@ from .records import (
     QuestionRecord,
     SearchHit,
     bank_summaries,
+    bank_taken,
     question_record,
     split_reference,
     the_question,
+    unstorable_bank,
     whole_bank,
 )
 from .schema import BankRow, QuestionRow, QuestionTagRow, RemovedBundledBankRow
@@ -304,15 +306,15 @@ def import_bank(
     try:
         with db.session(write=True) as session:
             if not replace and _exists(session, bank.id):
-                raise _taken(bank.id)
+                raise bank_taken(bank.id)
             return write_bank(session, bank, bundled=bundled)
     except IntegrityError as error:
         # Another process stored the same bank id between our check and our insert.
         if not replace and _bank_exists(db, bank.id):
-            raise _taken(bank.id) from error
-        raise BankFormatError(f"bank {bank.id!r} cannot be stored: {error.orig}") from error
+            raise bank_taken(bank.id) from error
+        raise unstorable_bank(bank.id, error.orig) from error
     except DataError as error:  # such as a NUL character, which PostgreSQL text cannot hold
-        raise BankFormatError(f"bank {bank.id!r} cannot be stored: {error.orig}") from error
+        raise unstorable_bank(bank.id, error.orig) from error
 
 
 def _exists(session: Session, bank_id: str) -> bool:
@@ -322,12 +324,6 @@ def _exists(session: Session, bank_id: str) -> bool:
 def _bank_exists(db: Database, bank_id: str) -> bool:
     with db.session() as session:
         return _exists(session, bank_id)
-
-
-def _taken(bank_id: str) -> ConflictError:
-    return ConflictError(
-        f"a bank with id {bank_id!r} already exists: delete it first, or import with replace"
-    )
 
 
 def delete_bank(db: Database, bank_id: str) -> None:
