@@ -319,3 +319,37 @@ def test_only_the_stretch_with_the_wrong_claim_loses_credit():
         == "I would train a gradient boosted model on transaction features"
     )
     assert result.key_points[5].contradicted
+
+
+# Two answers of my own, tried as a new user would after the judge was retrained; written
+# before they were graded, and in no training or tuning file.
+RIGHT_THRESHOLD_TRADE = (
+    "Precision asks: of everything I flagged, how much was really positive. Recall asks: of all "
+    "the real positives, how many did I catch. Raising the threshold usually trades recall for "
+    "precision."
+)
+HOLISTIC_OVERFITTING = (
+    "Overfitting is a really important concept in machine learning and it is crucial to keep it "
+    "in mind holistically across the whole pipeline, considering data, models and evaluation in "
+    "a robust way."
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the judge does not bind direction: 'raising the threshold trades recall for "
+    "precision' is heard as the claim 'raising the decision threshold increases recall'",
+)
+def test_the_right_direction_of_the_threshold_trade_is_not_an_accusation():
+    result = service.grade(ml_question("precision-and-recall"), RIGHT_THRESHOLD_TRADE)
+    assert not result.misconceptions, [f.claim for f in result.misconceptions]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the substance probe lets this sentence through, and the judge hears three points of "
+    "overfitting in it",
+)
+def test_talk_about_overfitting_that_says_nothing_scores_low():
+    result = service.grade(ml_question("overfitting"), HOLISTIC_OVERFITTING)
+    assert result.score <= 1.5, result.score
