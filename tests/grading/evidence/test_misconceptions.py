@@ -2,7 +2,7 @@
 
 import pytest
 
-from interview_prep.domain import KeyPoint, Question
+from interview_prep.domain import KeyPoint, Misconception, Question
 from interview_prep.grading.evidence.answers import view_answer
 from interview_prep.grading.evidence.misconceptions import find_misconceptions
 from interview_prep.grading.evidence.rubric import build_rubric
@@ -106,3 +106,35 @@ def test_the_rules_alone_catch_a_property_given_to_the_other_term(regularization
     )
     assert item.clause is not None and item.clause.text.startswith("L2 adds squared weights")
     assert findings(question, "Unlike L1, which gives exactly zero weights, L2 shrinks them.") == []
+
+
+CACHE_ASIDE = Question(
+    id="cache-aside",
+    category="Systems",
+    question="What is the cache-aside pattern?",
+    answer="The application reads the cache first and fills it on a miss; writes go to the "
+    "database and invalidate the cached entry.",
+    key_points=(
+        KeyPoint("On a miss the application loads the value from the database and caches it."),
+        KeyPoint("Writes update the database and invalidate the cached entry."),
+    ),
+    # As a user writes one in the browser: a claim and its correction, no signals, no link.
+    misconceptions=(
+        Misconception(
+            "The cache writes to the database by itself.",
+            "In cache-aside the application, not the cache, talks to the database.",
+        ),
+    ),
+)
+
+
+def test_a_claim_without_signals_is_not_heard_in_a_key_point_said_rightly():
+    from interview_prep.grading.models.embedders import get_embedder
+
+    embedder = get_embedder()
+    # Says "write" of the database, the claim's one distinctive word, but says the key point.
+    right = "When data changes you write to the database and delete the old cache entry."
+    assert not findings(CACHE_ASIDE, right, embedder)
+    wrong = "The cache itself writes every change through to the database on its own."
+    [item] = findings(CACHE_ASIDE, wrong, embedder)
+    assert item.claim == "The cache writes to the database by itself."

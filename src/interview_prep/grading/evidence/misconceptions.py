@@ -124,6 +124,29 @@ def stating_claim(
     return None
 
 
+def _nearer_to_a_right_text(
+    rubric: Rubric, sentence: SentenceView, claim_similarity: float
+) -> bool:
+    """Whether the sentence is nearer to some right text of the rubric than to the claim.
+
+    For claims without authored signals (most claims of a user's own bank), whose guessed
+    signals are one or two of the claim's words: "you write to the database" says "writes" of
+    the database, but it is a key point said rightly, not "the cache writes to the database by
+    itself". It is the judge's witness for wrong claims (``NEAREST_MARGIN`` 0 in
+    :mod:`.judging`), over the key points and every correction.
+    """
+    right = [
+        vectors
+        for vectors in (rubric.key_point_vectors, rubric.correction_vectors)
+        if vectors is not None and len(vectors)
+    ]
+    return any(
+        (_similarity(sentence, vector) or 0.0) > claim_similarity
+        for vectors in right
+        for vector in vectors
+    )
+
+
 def find_stated(
     rubric: Rubric, sentences: list[SentenceView], text: str
 ) -> list[MisconceptionFinding]:
@@ -154,6 +177,8 @@ def find_stated(
                 )
                 if not item.signals and claim_similarity < 0.45:
                     continue  # automatic signals alone are weak evidence
+                if not item.signals and _nearer_to_a_right_text(rubric, sentence, claim_similarity):
+                    continue
                 margin = STATED_MARGIN if item.signals else AUTOMATIC_MARGIN
                 near = correct_similarity >= CORRECTION_SIMILARITY or not item.signals
                 if near and correct_similarity > claim_similarity + margin:
