@@ -353,3 +353,18 @@ def test_the_right_direction_of_the_threshold_trade_is_not_an_accusation():
 def test_talk_about_overfitting_that_says_nothing_scores_low():
     result = service.grade(ml_question("overfitting"), HOLISTIC_OVERFITTING)
     assert result.score <= 1.5, result.score
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the judge reads 'it does well on training data and badly on new data' as "
+    "contradicting the key point on more data (p=0.96), a contradiction no author listed",
+)
+def test_a_plain_right_answer_on_overfitting_is_not_accused():
+    # My own answer, tried through the API as a new user would.
+    answer = (
+        "Overfitting is when the model memorises noise in the training data, so it does well on "
+        "training data and badly on new data. Regularisation, more data and early stopping help."
+    )
+    result = service.grade(ml_question("overfitting"), answer)
+    assert not result.misconceptions, [f.detail for f in result.misconceptions]
