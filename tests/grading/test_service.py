@@ -50,6 +50,8 @@ def test_an_empty_answer_scores_zero_with_a_message(regularization_question):
         result = service.grade(regularization_question, answer)
         assert result.score == 0 and result.rating is Rating.AGAIN
         assert "empty" in result.messages[0]
+        # Said once, first, without a verdict that says the same in vaguer words.
+        assert result.feedback == result.messages[0]
 
 
 def test_a_100kb_answer_is_truncated_with_a_notice_and_stays_fast(regularization_question):

@@ -42,9 +42,14 @@ from .result import (
 from .scoring.calibration import CalibrationModel
 from .scoring.features import Array, FeatureSet, best_reference, feature_names, feature_vector
 from .scoring.feedback import write_feedback
-from .scoring.scoring import NO_EVIDENCE_MESSAGE, combine, label_for, no_evidence, rating_for
-
-EMPTY_MESSAGE = "The answer is empty: there is nothing to grade. Say what you know, even briefly."
+from .scoring.scoring import (
+    EMPTY_MESSAGE,
+    NO_EVIDENCE_MESSAGE,
+    combine,
+    label_for,
+    no_evidence,
+    rating_for,
+)
 
 
 @dataclass

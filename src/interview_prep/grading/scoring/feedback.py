@@ -19,7 +19,7 @@ from ..result import (
     QuickfireResult,
     StructureResult,
 )
-from .scoring import NO_EVIDENCE_MESSAGE
+from .scoring import EMPTY_MESSAGE, NO_EVIDENCE_MESSAGE
 
 _OPENINGS = {
     Label.STRONG: "Strong answer.",
@@ -88,10 +88,11 @@ def write_feedback(
             "One claim here is wrong." if count == 1 else f"{count} claims here are wrong."
         )
         lines.extend(_misconception_line(item) for item in misconceptions)
-    elif NO_EVIDENCE_MESSAGE in messages:
-        # Fluent talk that states no key point: say so first, rather than "part of it is there".
-        lines.append(NO_EVIDENCE_MESSAGE)
-        messages = [message for message in messages if message != NO_EVIDENCE_MESSAGE]
+    elif lead := next((m for m in (EMPTY_MESSAGE, NO_EVIDENCE_MESSAGE) if m in messages), None):
+        # An empty answer, or fluent talk that states no key point: say so first, and once,
+        # rather than open with a verdict ("misses the core") that repeats it in vaguer words.
+        lines.append(lead)
+        messages = [message for message in messages if message != lead]
     else:
         lines.append(_OPENINGS[label])
     if quickfire is not None:

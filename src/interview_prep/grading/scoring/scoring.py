@@ -32,6 +32,8 @@ An interviewer listens for the points."""
 NO_EVIDENCE_CAP = 1.5
 """The best score of an answer in which no key point is even partly said: fluent talk about the
 topic, without a mechanism, a definition or an example, earns no more than "weak"."""
+EMPTY_MESSAGE = "The answer is empty: there is nothing to grade. Say what you know, even briefly."
+
 NO_EVIDENCE_MESSAGE = (
     "The answer talks about the topic without committing to anything checkable: none of the key "
     "points is stated. Say how it works, define the terms you use, or give a concrete example."
