@@ -42,8 +42,6 @@ CORRECTION_SIMILARITY = 0.8
 """...and this close to it: a near-restatement of the correction ("oversampling before splitting
 inflates scores") uses the claim's words to deny it. Paraphrases of a claim sit at 0.6-0.8 from its
 correction, which shares their topic and words, so a looser bar would let real claims off."""
-AUTOMATIC_MARGIN = 0.08
-"""The same for signals guessed from the claim's own words, which are weaker evidence."""
 
 
 class SentenceView:
@@ -172,17 +170,23 @@ def find_stated(
             claim, positions = found
             claim_similarity = _similarity(sentence, claim_vector)
             if claim_similarity is not None and correct_vectors:
-                correct_similarity = max(
-                    _similarity(sentence, vector) or 0.0 for vector in correct_vectors
-                )
-                if not item.signals and claim_similarity < 0.45:
-                    continue  # automatic signals alone are weak evidence
-                if not item.signals and _nearer_to_a_right_text(rubric, sentence, claim_similarity):
-                    continue
-                margin = STATED_MARGIN if item.signals else AUTOMATIC_MARGIN
-                near = correct_similarity >= CORRECTION_SIMILARITY or not item.signals
-                if near and correct_similarity > claim_similarity + margin:
-                    continue
+                if not item.signals:
+                    # Guessed signals alone are weak evidence: the sentence must be near the
+                    # claim, and nearer to it than to every right text (its correction and key
+                    # point among them).
+                    if claim_similarity < 0.45 or _nearer_to_a_right_text(
+                        rubric, sentence, claim_similarity
+                    ):
+                        continue
+                else:
+                    correct_similarity = max(
+                        _similarity(sentence, vector) or 0.0 for vector in correct_vectors
+                    )
+                    if (
+                        correct_similarity >= CORRECTION_SIMILARITY
+                        and correct_similarity > claim_similarity + STATED_MARGIN
+                    ):
+                        continue
             findings.append(
                 MisconceptionFinding(
                     kind=MisconceptionKind.STATED,
