@@ -9,6 +9,11 @@ makes every erratum a misconception with no second writing.
 
 Spans are the answer's sentences and, for sentences that join several claims, their clauses: a
 sentence that says one right thing and one wrong one is judged piece by piece.
+
+The judge does not bind who does what: it hears "L2 adds the squared weights" as the claim "L1
+regularization penalises the squared weights". So a span that names only the other side of an
+often-swapped pair that an item names (L2 or ridge, for an item on L1) is no evidence for that
+item, either way (``text.sides``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from ..models.judge import JudgeModel, Side, Verdict
 from ..models.shipped import FloatArray
 from ..models.substance import SubstanceProbe
 from ..result import Evidence, MisconceptionFinding, MisconceptionKind
+from ..text.sides import Sides, sides_of, speaks_of_other_side, with_context
 from ..text.tokens import Span, split_clauses
 from .answers import AnswerView
 from .rubric import Rubric
@@ -80,6 +86,8 @@ class RubricItems:
     """Per key point: sentence vectors of its text and its examples."""
     near_miss_vectors: tuple[FloatArray, ...]
     """Per key point: sentence vectors of its near misses (none for a derived point)."""
+    sides: tuple[Sides, ...] = ()
+    """Per row: the sides of often-swapped pairs that its item's own text names (L1, ridge)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,8 @@ def prepare_items(rubric: Rubric, embedder: Embedder, judge: JudgeModel) -> Rubr
 
     def build() -> RubricItems:
         rows = rubric_items(rubric)
+        # An example is judged as its item, so it speaks of what the item's own text names.
+        own_sides = {(kind, owner): sides_of(text) for text, kind, owner, first in rows if first}
         states = token_states(embedder, [text for text, *_ in rows])
         claim_rows = tuple(i for i, (_, kind, _, _) in enumerate(rows) if kind != "point")
         return RubricItems(
@@ -156,6 +166,7 @@ def prepare_items(rubric: Rubric, embedder: Embedder, judge: JudgeModel) -> Rubr
             embedder.embed(right_texts(rubric)),
             tuple(embedder.embed([p.text, *p.examples]) for p in rubric.key_points),
             tuple(embedder.embed(list(p.near_misses)) for p in rubric.key_points),
+            tuple(own_sides[(kind, owner)] for _, kind, owner, _ in rows),
         )
 
     return rubric.memo("judge_items", build)
@@ -191,6 +202,29 @@ def answer_spans(answer: AnswerView) -> tuple[list[Span], list[int]]:
         if len(spans) >= MAX_SPANS:
             break
     return spans[:MAX_SPANS], sentence_of[:MAX_SPANS]
+
+
+def _other_side(
+    items: RubricItems, spans: list[Span], sentence_of: list[int]
+) -> npt.NDArray[np.bool_]:
+    """(rows, spans): whether the span speaks only of the other side of a pair the row's item names.
+
+    A clause that names neither side of a pair speaks of what its sentence names.
+    """
+    own = [sides_of(span.text) for span in spans]
+    read = [
+        sides if sentence == index else with_context(sides, own[sentence])
+        for index, (sides, sentence) in enumerate(zip(own, sentence_of, strict=True))
+    ]
+    other = np.zeros((len(items.kinds), len(spans)), dtype=bool)
+    if not items.sides:
+        return other
+    verdicts: dict[Sides, npt.NDArray[np.bool_]] = {}
+    for row, sides in enumerate(items.sides):
+        if sides not in verdicts:
+            verdicts[sides] = np.array([speaks_of_other_side(sides, span) for span in read])
+        other[row] = verdicts[sides]
+    return other
 
 
 def _group_max(
@@ -256,6 +290,12 @@ def judge_answer(
     errata = 0 if rubric.reference_only else len(rubric.question.errata)
     span_vectors = embedder.embed([span.text for span in spans])
     witnessed = _eligible(items, span_vectors, sentence_of, substance)
+    other = _other_side(items, spans, sentence_of)
+    for row, (kind, owner, first) in enumerate(
+        zip(items.kinds, items.owners, items.primary, strict=True)
+    ):
+        if kind == "point" and first and owner < points:
+            witnessed[owner] &= ~other[row]
     probabilities = np.zeros((len(items.kinds), len(spans), 3), dtype=np.float32)
     # Blocks of (rubric rows, spans) to judge: every row that is heard against every span, or,
     # for coverage alone, each key point's rows against only the spans that may be evidence for
@@ -283,6 +323,7 @@ def judge_answer(
                 probabilities[np.ix_(rows, columns)] = judge.probabilities(
                     items.side.take(rows), span_side.take([position[c] for c in columns])
                 )
+    probabilities[other] = 0.0  # a span about the other side is no evidence either way
     covers = probabilities[:, :, Verdict.COVERS]
     contradicts = probabilities[:, :, Verdict.CONTRADICTS]
     similarity = np.zeros_like(covers)
