@@ -427,3 +427,17 @@ def test_swapped_definitions_of_parameters_and_hyperparameters_score_low():
     )
     result = service.grade(ml_question("parameters-vs-hyperparameters"), answer)
     assert result.score < 2.0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the judge hears the claim 'Fine-tuning means training only the final layer' in the "
+    "right 'fine-tune it, or only its last layers', an option rather than a definition",
+)
+def test_fine_tuning_only_the_last_layers_as_an_option_is_not_accused():
+    answer = (
+        "You take a network already trained on a big dataset, keep what it learned, and "
+        "fine-tune it, or only its last layers, on your smaller task."
+    )
+    result = service.grade(ml_question("transfer-learning"), answer)
+    assert result.misconceptions == ()
