@@ -16,23 +16,17 @@ from interview_prep.storage.bundled import bundled_bank_files
 OPEN = {
     # (case, evidence) pairs that are still graded wrongly, measured when this file was written.
     ("vanishing", "rules"),
-    ("type_two", "rules"),
     ("wrong_evidence", "rules"),
     ("wrong_evidence", "both"),
-    # Since the nearest-neighbour witness (evidence/judging.py): the correct ridge answer is no
-    # longer accused, and "FP is a type 2 error", a one-word swap of a right text and as near to
-    # it as to the claim, is no longer caught with the judge.
-    ("type_two", "both"),
     # "coverage" finds wrong claims with the rules, so their misses are its misses; and the
     # judge's coverage also takes the wrong ridge sentence as evidence.
     ("vanishing", "coverage"),
-    ("type_two", "coverage"),
     ("wrong_evidence", "coverage"),
     # The default, since the judge hears wrong claims through their own texts: it hears the
-    # wrong fixes for vanishing gradients, but not the one-word swap, and takes the same ridge
-    # sentence as evidence.
-    ("type_two", "claims"),
+    # wrong fixes for vanishing gradients, and takes the same ridge sentence as evidence.
     ("wrong_evidence", "claims"),
+    # "FP is a type 2 error" is caught in every mode since signals read short forms ("FP" for
+    # "false positive", "type 2" for "type II": text/terms.py SHORT_FORMS).
 }
 
 

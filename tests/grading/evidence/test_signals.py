@@ -95,3 +95,13 @@ def test_small_words_only_between_the_words_of_a_phrase():
     signals = compile_signals([["along the gradient", "minimize"]])
     assert says(signals, "To minimize the loss we step along the gradient.")
     assert not says(signals, "To minimize the loss we step along the negative gradient.")
+
+
+def test_short_forms_are_the_phrase():
+    signals = compile_signals([["false positive", "type ii"]])
+    assert says(signals, "A false positive is a type II error.")
+    assert says(signals, "FP is a type 2 error.")
+    assert says(signals, "An FP is what they call a type two error.")
+    # Each side said of its own counterpart is two claims, both right.
+    assert not says(signals, "FP is a type 1 error and FN is a type 2 error.")
+    assert not says(signals, "FP is a type I error.")

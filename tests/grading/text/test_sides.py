@@ -55,3 +55,9 @@ def test_a_text_is_never_about_the_other_side_of_itself(pair, template):
         text = sides_of(template.format(term))
         assert text, term
         assert not speaks_of_other_side(text, text)
+
+
+def test_short_forms_name_their_side():
+    assert sides_of("FP") >= sides_of("false positive")
+    assert speaks_of_other_side(sides_of("A false positive is costly"), sides_of("an FN is worse"))
+    assert sides_of("a type 2 error") >= sides_of("a type II error")

@@ -9,6 +9,8 @@ claim of the answer (a clause read with its subject, see :mod:`.clauses`).
 - A phrase's words come in order, with at most two small words between them ("exactly zero"
   matches "exactly to zero", "never overfits" matches "never really overfits"), and not after
   "non-" ("non-sparse" is no "sparse").
+- A phrase is also found through its written short forms ("FP" for "false positive", "type 2"
+  for "type II": ``SHORT_FORMS``).
 - A lone number is compared by value ("0.01" matches "1e-2"); a word with symbols ("p(y|x)",
   "a/b test") must appear as written, ignoring case.
 - A denial word in a signal ("never overfits", "no objective") matches any denial ("does not
@@ -29,7 +31,7 @@ from functools import cache
 
 from ..text.clauses import Claim, is_denial
 from ..text.numbers import close, find_numbers
-from ..text.terms import SWAPPED_TERMS
+from ..text.terms import SHORT_FORMS, SWAPPED_TERMS
 from ..text.tokens import STOPWORDS, Token, lemma_key, tokenize, word_key
 
 MAX_GAP = 2
@@ -106,6 +108,8 @@ class Element:
     literal: str | None = None
     partners: tuple[tuple[str, ...], ...] = ()
     """The counterparts of the often-swapped term this element names, if it names one."""
+    alternatives: tuple[tuple[Keys, ...], ...] = ()
+    """The keys of the element written with a short form ("FP" for "false positive")."""
 
     @classmethod
     def of(cls, text: str) -> Element:
@@ -116,7 +120,26 @@ class Element:
             return cls(text, literal=stripped.lower())
         tokens = tokenize(stripped)
         lemmas = tuple(token.lemma for token in tokens)
-        return cls(text, keys=tuple(_token_keys(tokens)), partners=_swapped_terms().get(lemmas, ()))
+        return cls(
+            text,
+            keys=tuple(_token_keys(tokens)),
+            partners=_swapped_terms().get(lemmas, ()),
+            alternatives=tuple(tuple(_token_keys(tokenize(alt))) for alt in _short_forms(stripped)),
+        )
+
+    def spellings(self) -> tuple[tuple[Keys, ...], ...]:
+        """The element's keys, and those of each of its short forms."""
+        return (self.keys, *self.alternatives) if self.keys else ()
+
+
+def _short_forms(text: str) -> list[str]:
+    """``text`` with one of its phrases written in a short form, each way it can be."""
+    found: list[str] = []
+    for phrase, shorts in SHORT_FORMS:
+        pattern = re.compile(rf"\b{re.escape(phrase)}\b", re.IGNORECASE)
+        if pattern.search(text):
+            found.extend(pattern.sub(short, text) for short in shorts)
+    return found
 
 
 Signal = tuple[Element, ...]
@@ -204,9 +227,11 @@ def _occurrences(element: Element, claim: Claim, keys: list[Keys], text: str) ->
         return _number_occurrences(claim, element.number)
     if element.literal is not None:
         return _literal_occurrences(claim, element.literal, text)
-    if not element.keys:
-        return []
-    return _phrase_occurrences(claim.tokens, keys, element.keys)
+    return [
+        found
+        for spelling in element.spellings()
+        for found in _phrase_occurrences(claim.tokens, keys, spelling)
+    ]
 
 
 def _said_of_both(element: Element, claim: Claim) -> bool:
@@ -242,7 +267,11 @@ def match_signal(signal: Signal, claim: Claim, text: str) -> list[int] | None:
         text: the text the claim's token offsets index (the answer).
     """
     keys, present = _claim_keys(claim)
-    if any(element.keys and not all(word & present for word in element.keys) for element in signal):
+    if any(
+        element.keys
+        and not any(all(word & present for word in spelling) for spelling in element.spellings())
+        for element in signal
+    ):
         return None  # a word of the signal is missing: the common case, decided cheaply
     found = [_occurrences(element, claim, keys, text) for element in signal]
     if not all(found):

@@ -17,7 +17,8 @@ from .tokens import tokenize
 # Names of one side, beyond the term itself: a text that says "ridge" speaks of L2.
 ALIASES: tuple[tuple[str, ...], ...] = (
     ("L1", "lasso"), ("L2", "ridge", "weight decay"),
-    ("false positive", "type I"), ("false negative", "type II"),
+    ("false positive", "type I", "FP", "type 1", "type one"),
+    ("false negative", "type II", "FN", "type 2", "type two"),
     ("recall", "sensitivity", "true positive rate"),
 )  # fmt: skip
 

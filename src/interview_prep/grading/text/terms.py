@@ -17,10 +17,18 @@ SWAPPED_TERMS: tuple[tuple[str, str], ...] = (
     ("underflow", "overflow"), ("exploding", "vanishing"), ("sparse", "dense"),
     ("series", "parallel"), ("row", "column"), ("mean", "median"), ("maximize", "minimize"),
     ("maximum", "minimum"), ("validation set", "test set"),
+    # Short forms of the pairs above (see SHORT_FORMS), so that "FP ... and FN ..." is two claims.
+    ("FP", "FN"), ("type 1", "type 2"), ("type one", "type two"),
 )  # fmt: skip
 # Directions and quantities: everyday words whose swap is only evidence with more context.
 GENERIC_SWAPPED_TERMS: tuple[tuple[str, str], ...] = (
     ("increase", "decrease"), ("increase", "reduce"), ("higher", "lower"), ("larger", "smaller"),
     ("more", "fewer"), ("more", "less"), ("before", "after"), ("first", "last"),
     ("always", "never"), ("ascending", "descending"),
+)  # fmt: skip
+# Written short forms of a phrase: a candidate writes "FP" or "type 2" for what a signal spells out.
+SHORT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("false positive", ("FP",)), ("false negative", ("FN",)),
+    ("true positive", ("TP",)), ("true negative", ("TN",)),
+    ("type I", ("type 1", "type one")), ("type II", ("type 2", "type two")),
 )  # fmt: skip
