@@ -401,31 +401,36 @@ def test_a_plain_right_answer_on_overfitting_is_not_accused():
     assert not result.misconceptions, [f.detail for f in result.misconceptions]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a quick-fire form under a denial still passes ('do not need to sum to one'); "
-    "refusing it cost 0.008 Spearman on the held-out answers (benchmarks/README.md)",
+@pytest.mark.parametrize(
+    ("question_id", "answer"),
+    [
+        pytest.param(
+            "softmax-purpose",
+            "Softmax squashes each score independently into the range zero to one, so the "
+            "outputs do not need to sum to one.",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="a quick-fire form under a denial still passes ('do not need to sum to "
+                "one'); refusing it cost 0.008 Spearman on the held-out answers "
+                "(benchmarks/README.md)",
+            ),
+            id="quickfire-value-denied",
+        ),
+        pytest.param(
+            "parameters-vs-hyperparameters",
+            "Hyperparameters are the weights the model learns during training, and parameters "
+            "are the settings you choose before training, like the learning rate.",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the judge does not bind a definition to its term: swapped definitions "
+                "name both terms, and it hears both key points in them",
+            ),
+            id="swapped-definitions",
+        ),
+    ],
 )
-def test_a_quickfire_answer_that_denies_the_expected_value_fails():
-    answer = (
-        "Softmax squashes each score independently into the range zero to one, so the outputs "
-        "do not need to sum to one."
-    )
-    result = service.grade(ml_question("softmax-purpose"), answer)
-    assert result.score < 2.0
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="the judge does not bind a definition to its term: swapped definitions name both "
-    "terms, and it hears both key points in them",
-)
-def test_swapped_definitions_of_parameters_and_hyperparameters_score_low():
-    answer = (
-        "Hyperparameters are the weights the model learns during training, and parameters are "
-        "the settings you choose before training, like the learning rate."
-    )
-    result = service.grade(ml_question("parameters-vs-hyperparameters"), answer)
+def test_a_wrong_answer_in_the_bank_s_own_terms_scores_low(question_id, answer):
+    result = service.grade(ml_question(question_id), answer)
     assert result.score < 2.0
 
 

@@ -86,7 +86,7 @@ class RubricItems:
     """Per key point: sentence vectors of its text and its examples."""
     near_miss_vectors: tuple[FloatArray, ...]
     """Per key point: sentence vectors of its near misses (none for a derived point)."""
-    sides: tuple[Sides, ...] = ()
+    sides: tuple[Sides, ...]
     """Per row: the sides of often-swapped pairs that its item's own text names (L1, ridge)."""
 
 
@@ -217,8 +217,6 @@ def _other_side(
         for index, (sides, sentence) in enumerate(zip(own, sentence_of, strict=True))
     ]
     other = np.zeros((len(items.kinds), len(spans)), dtype=bool)
-    if not items.sides:
-        return other
     verdicts: dict[Sides, npt.NDArray[np.bool_]] = {}
     for row, sides in enumerate(items.sides):
         if sides not in verdicts:

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from functools import cache
 
-from .terms import SWAPPED_TERMS
+from .terms import SHORT_FORMS, SWAPPED_TERMS
 from .tokens import tokenize
 
-# Names of one side, beyond the term itself: a text that says "ridge" speaks of L2.
+# Names of one side, beyond the term itself: a text that says "ridge" speaks of L2. The written
+# short forms ("FP", "type 2") name their phrase's side too; names of one group chain ("FP" is a
+# false positive, which is a type I error, which is "type 1").
 ALIASES: tuple[tuple[str, ...], ...] = (
     ("L1", "lasso"), ("L2", "ridge", "weight decay"),
-    ("false positive", "type I", "FP", "type 1", "type one"),
-    ("false negative", "type II", "FN", "type 2", "type two"),
+    ("false positive", "type I"), ("false negative", "type II"),
     ("recall", "sensitivity", "true positive rate"),
+    *((phrase, *shorts) for phrase, shorts in SHORT_FORMS),
 )  # fmt: skip
 
 Term = tuple[str, ...]
@@ -36,9 +38,11 @@ def _pairs() -> tuple[tuple[frozenset[Term], frozenset[Term]], ...]:
     """Each pair of ``SWAPPED_TERMS`` as the lemma sequences that name each of its sides."""
     names: dict[Term, set[Term]] = {}
     for group in ALIASES:
-        lemmas = [_lemmas(name) for name in group]
-        for name in lemmas:
-            names.setdefault(name, set()).update(lemmas)
+        merged = {_lemmas(name) for name in group}
+        for name in list(merged):
+            merged |= names.get(name, set())
+        for name in merged:
+            names[name] = merged
     result = []
     for left, right in SWAPPED_TERMS:
         sides = []
